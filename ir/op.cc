@@ -1,0 +1,39 @@
+#include "ir/op.h"
+
+#include "ir/graph.h"
+
+namespace kiln::ir {
+
+Op::~Op() = default;
+
+void Op::SetOperand(int i, Value* value) {
+  if (operands_[i] == value) return;
+  if (operands_[i]) operands_[i]->RemoveUse(Use{this, nullptr, i});
+  operands_[i] = value;
+  if (value) value->AddUse(Use{this, nullptr, i});
+}
+
+void Op::SetOperands(std::vector<Value*> operands) {
+  for (int i = 0; i < num_operands(); ++i) SetOperand(i, nullptr);
+  operands_.assign(operands.size(), nullptr);
+  for (int i = 0; i < num_operands(); ++i) SetOperand(i, operands[i]);
+}
+
+bool Op::has_result_uses() const {
+  for (const auto& r : results_) {
+    if (r->has_uses()) return true;
+  }
+  return false;
+}
+
+Graph& Op::AddRegion(std::string name) {
+  regions_.push_back(std::unique_ptr<Graph>(new Graph(graph_->context(), std::move(name), this)));
+  return *regions_.back();
+}
+
+void Op::DropAllReferences() {
+  for (int i = 0; i < num_operands(); ++i) SetOperand(i, nullptr);
+  for (auto& region : regions_) region->DropAllReferences();
+}
+
+}  // namespace kiln::ir
