@@ -125,12 +125,10 @@ double AttrMap::GetFloat(std::string_view name, double fallback) const {
 std::string AttrMap::GetString(std::string_view name, std::string fallback) const {
   return GetAs(*this, name, std::move(fallback));
 }
-std::vector<int64_t> AttrMap::GetInts(std::string_view name,
-                                      std::vector<int64_t> fallback) const {
+std::vector<int64_t> AttrMap::GetInts(std::string_view name, std::vector<int64_t> fallback) const {
   return GetAs(*this, name, std::move(fallback));
 }
-std::vector<double> AttrMap::GetFloats(std::string_view name,
-                                       std::vector<double> fallback) const {
+std::vector<double> AttrMap::GetFloats(std::string_view name, std::vector<double> fallback) const {
   return GetAs(*this, name, std::move(fallback));
 }
 

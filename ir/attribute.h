@@ -18,11 +18,11 @@
 namespace kiln::ir {
 
 // X(enumerator, C++ type, schema/text name)
-#define KILN_ATTR_KINDS(X)                 \
-  X(kInt, int64_t, "int")                  \
-  X(kFloat, double, "float")               \
-  X(kString, std::string, "string")        \
-  X(kInts, std::vector<int64_t>, "ints")   \
+#define KILN_ATTR_KINDS(X)                  \
+  X(kInt, int64_t, "int")                   \
+  X(kFloat, double, "float")                \
+  X(kString, std::string, "string")         \
+  X(kInts, std::vector<int64_t>, "ints")    \
   X(kFloats, std::vector<double>, "floats") \
   X(kStrings, std::vector<std::string>, "strings")
 
@@ -40,7 +40,7 @@ using AttrValue = std::variant<int64_t, double, std::string, std::vector<int64_t
 
 inline AttrKind KindOf(const AttrValue& v) { return static_cast<AttrKind>(v.index()); }
 // Text form: 3, 1.0e-05, "same_upper", [1,2], [0.5,1.0], ["a","b"]. An empty list prints as
-// [] and reads back as ints; see AttrMap::Set for how schemas resolve that.
+// [] and reads back as ints; the parser gives it the kind the op's schema says.
 std::string FormatAttrValue(const AttrValue& v);
 // Quotes and escapes a string the way the textual IR reads it back.
 std::string QuoteString(std::string_view s);

@@ -30,8 +30,8 @@ Value* Builder::ConstantF32(const std::vector<int64_t>& sizes, const std::vector
                              std::move(name_hint));
 }
 
-Value* Builder::ConstantI64(const std::vector<int64_t>& sizes,
-                            const std::vector<int64_t>& values, std::string name_hint) {
+Value* Builder::ConstantI64(const std::vector<int64_t>& sizes, const std::vector<int64_t>& values,
+                            std::string name_hint) {
   assert(Shape::Static(sizes).num_elements() == static_cast<int64_t>(values.size()));
   return graph_->AddConstant(Type(ScalarType::kI64, sizes), TensorData::FromVector(values),
                              std::move(name_hint));

@@ -31,10 +31,10 @@ class Builder {
                 AttrMap attrs = {});
 
   const TensorType* Type(ScalarType scalar, const std::vector<int64_t>& sizes);
+  // A one-element static shape must be spelled F32(std::vector<int64_t>{n}): `{n}` alone is
+  // ambiguous between the two overloads.
   const TensorType* F32(std::vector<Dim> dims);
-  const TensorType* F32(const std::vector<int64_t>& sizes) {
-    return Type(ScalarType::kF32, sizes);
-  }
+  const TensorType* F32(const std::vector<int64_t>& sizes) { return Type(ScalarType::kF32, sizes); }
 
   Value* ConstantF32(const std::vector<int64_t>& sizes, const std::vector<float>& values,
                      std::string name_hint = "");

@@ -2,8 +2,7 @@
 
 namespace kiln::ir {
 
-const TensorType* Context::GetType(ScalarType scalar, Shape shape,
-                                   std::optional<QuantSpec> quant) {
+const TensorType* Context::GetType(ScalarType scalar, Shape shape, std::optional<QuantSpec> quant) {
   if (quant) quant->Canonicalize();
   auto type = std::make_unique<TensorType>(scalar, std::move(shape), std::move(quant));
   // The printed form is canonical (floats print exactly), so it is a faithful key.

@@ -4,6 +4,8 @@
 
 namespace kiln::ir {
 
+Op::Op(OpKind kind, Graph* graph) : kind_(kind), graph_(graph) {}
+
 Op::~Op() = default;
 
 void Op::SetOperand(int i, Value* value) {

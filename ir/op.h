@@ -62,7 +62,7 @@ class Op {
 
  private:
   friend class Graph;
-  Op(OpKind kind, Graph* graph) : kind_(kind), graph_(graph) {}
+  Op(OpKind kind, Graph* graph);
 
   OpKind kind_;
   Graph* graph_;

@@ -15,9 +15,15 @@ namespace {
 #include "ir/ops.def"
 
 constexpr OpSchema kSchemas[] = {
-#define KILN_OP(e, name, min_in, max_in, min_out, max_out, regions, traits, attrs)    \
-  OpSchema{OpKind::k##e, name,    min_in,  max_in,                                    \
-           min_out,      max_out, regions, static_cast<uint32_t>(traits),              \
+#define KILN_OP(e, name, min_in, max_in, min_out, max_out, regions, traits, attrs) \
+  OpSchema{OpKind::k##e,                                                           \
+           name,                                                                   \
+           min_in,                                                                 \
+           max_in,                                                                 \
+           min_out,                                                                \
+           max_out,                                                                \
+           regions,                                                                \
+           static_cast<uint32_t>(traits),                                          \
            std::span<const AttrSchema>(k##e##Attrs, std::size(k##e##Attrs) - 1)},
 #include "ir/ops.def"
 };

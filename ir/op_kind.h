@@ -27,12 +27,12 @@ inline constexpr int kNumOpKinds = 0
 // Properties the verifier and generic passes rely on.
 enum OpTraits : uint32_t {
   kNoTraits = 0,
-  kShapePreserving = 1 << 0,          // one result with the operand's shape and type
+  kShapePreserving = 1 << 0,  // one result with the operand's shape and type
   kUnaryElementwise = (1 << 1) | kShapePreserving,
-  kBroadcastBinary = 1 << 2,          // numpy broadcasting over operands of one type
-  kCommutative = 1 << 3,              // operand order does not matter
-  kBoolResult = 1 << 4,               // result is bool (comparisons)
-  kMixedOperandTypes = 1 << 5,        // operands may differ in scalar type (pow)
+  kBroadcastBinary = 1 << 2,    // numpy broadcasting over operands of one type
+  kCommutative = 1 << 3,        // operand order does not matter
+  kBoolResult = 1 << 4,         // result is bool (comparisons)
+  kMixedOperandTypes = 1 << 5,  // operands may differ in scalar type (pow)
 };
 
 struct AttrSchema {
@@ -47,7 +47,7 @@ struct OpSchema {
   int min_operands;
   int max_operands;  // -1: variadic
   int min_results;
-  int max_results;   // -1: variadic
+  int max_results;  // -1: variadic
   int num_regions;
   uint32_t traits;
   std::span<const AttrSchema> attrs;

@@ -34,8 +34,6 @@ int BitWidth(ScalarType t) { return Info(t).bits; }
 bool IsFloat(ScalarType t) { return Info(t).is_float; }
 bool IsSigned(ScalarType t) { return Info(t).is_signed; }
 
-int64_t StorageBytes(ScalarType t, int64_t count) {
-  return (count * BitWidth(t) + 7) / 8;
-}
+int64_t StorageBytes(ScalarType t, int64_t count) { return (count * BitWidth(t) + 7) / 8; }
 
 }  // namespace kiln::ir

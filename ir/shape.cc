@@ -1,10 +1,25 @@
 #include "ir/shape.h"
 
+#include "ir/attribute.h"
+
 namespace kiln::ir {
+namespace {
+
+bool IsIdentifier(std::string_view s) {
+  auto start = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; };
+  if (s.empty() || !start(s[0])) return false;
+  for (char c : s) {
+    if (!start(c) && !(c >= '0' && c <= '9') && c != '.') return false;
+  }
+  return true;
+}
+
+}  // namespace
 
 std::string Dim::ToString() const {
   if (is_static()) return std::to_string(size_);
-  if (is_symbolic()) return symbol_;
+  // Quoted unless an identifier, so "3" or "N,3" cannot read (or intern) as other shapes.
+  if (is_symbolic()) return IsIdentifier(symbol_) ? symbol_ : QuoteString(symbol_);
   return "?";
 }
 

@@ -39,7 +39,7 @@ class Status {
 template <typename T>
 class Expected {
  public:
-  Expected(T value) : state_(std::in_place_index<0>, std::move(value)) {}  // NOLINT
+  Expected(T value) : state_(std::in_place_index<0>, std::move(value)) {}      // NOLINT
   Expected(Status error) : state_(std::in_place_index<1>, std::move(error)) {  // NOLINT
     assert(!std::get<1>(state_).ok() && "Expected constructed from an ok Status");
   }

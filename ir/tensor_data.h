@@ -27,7 +27,8 @@ class TensorData {
     return {reinterpret_cast<const T*>(data()), size() / sizeof(T)};
   }
   bool SameBytes(const TensorData& other) const {
-    return size() == other.size() && (size() == 0 || std::memcmp(data(), other.data(), size()) == 0);
+    return size() == other.size() &&
+           (size() == 0 || std::memcmp(data(), other.data(), size()) == 0);
   }
   // FNV-1a over the bytes: a stable content hash (for CSE and deduplication).
   uint64_t ContentHash() const;

@@ -63,7 +63,8 @@ class Value {
  private:
   friend class Graph;
   friend class Op;
-  Value(ValueKind kind, const TensorType* type, Graph* graph) : kind_(kind), type_(type), graph_(graph) {}
+  Value(ValueKind kind, const TensorType* type, Graph* graph)
+      : kind_(kind), type_(type), graph_(graph) {}
 
   void AddUse(const Use& use) { uses_.push_back(use); }
   void RemoveUse(const Use& use);

@@ -1,1 +1,34 @@
-int main() { return 0; }
+// kiln: the command-line driver. Subcommands live in *_command.cc (see commands.h).
+#include <CLI/CLI.hpp>
+#include <iostream>
+#include <string>
+
+#include "tools/kiln/commands.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"Kiln: a model compression and optimization compiler", "kiln"};
+  app.set_version_flag("--version", std::string("kiln ") + KILN_VERSION);
+  app.require_subcommand(1);
+  app.footer("Run 'kiln <command> --help' for a command's options.");
+  kiln::cli::AddOptCommand(app);
+  kiln::cli::AddInspectCommand(app);
+  if (argc <= 1) {
+    std::cout << app.help();
+    return 0;
+  }
+  // CLI11 would only say "A subcommand is required"; name the word it did not know.
+  std::string first = argv[1];
+  bool known = false;
+  for (const CLI::App* sub : app.get_subcommands({})) known = known || sub->check_name(first);
+  if (!first.starts_with("-") && !known) {
+    std::cerr << "kiln: error: unknown command '" << first
+              << "' (run 'kiln --help' for the list)\n";
+    return 2;
+  }
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  return 0;
+}

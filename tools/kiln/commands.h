@@ -1,0 +1,39 @@
+// The `kiln` subcommands. Each has an options struct, a Run function that does the work and
+// returns a Status (testable without a process), and an Add function that wires it into CLI11.
+//
+//   OptOptions o{.input = "in.kir", .output = "out.kir", .pipeline = "fixpoint(cse,dce)"};
+//   Status s = RunOpt(o, std::cout, std::cerr);
+#pragma once
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "ir/status.h"
+
+namespace CLI {
+class App;
+}
+
+namespace kiln::cli {
+
+struct OptOptions {
+  std::string input;
+  std::string output;
+  std::string pipeline;
+  bool verify_each = true;
+  std::vector<std::string> print_after;  // pass names, or "all"
+  bool print_after_change = false;
+  bool timing = false;
+  bool split_input_file = false;
+};
+Status RunOpt(const OptOptions& options, std::ostream& out, std::ostream& err);
+void AddOptCommand(CLI::App& app);
+
+struct InspectOptions {
+  std::string input;
+};
+Status RunInspect(const InspectOptions& options, std::ostream& out);
+void AddInspectCommand(CLI::App& app);
+
+}  // namespace kiln::cli

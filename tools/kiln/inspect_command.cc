@@ -1,0 +1,27 @@
+#include <CLI/CLI.hpp>
+
+#include "ir/context.h"
+#include "tools/kiln/cli_error.h"
+#include "tools/kiln/commands.h"
+#include "tools/kiln/graph_summary.h"
+#include "tools/kiln/model_io.h"
+
+namespace kiln::cli {
+
+Status RunInspect(const InspectOptions& options, std::ostream& out) {
+  ir::Context ctx;
+  Expected<std::unique_ptr<ir::Graph>> graph = LoadModel(options.input, ctx);
+  if (!graph) return graph.error();
+  out << SummarizeGraph(**graph);
+  return Status::Ok();
+}
+
+void AddInspectCommand(CLI::App& app) {
+  auto options = std::make_shared<InspectOptions>();
+  CLI::App* cmd =
+      app.add_subcommand("inspect", "Print a model's inputs, outputs, op counts and parameters");
+  cmd->add_option("input", options->input, "Model (.kir)")->required();
+  cmd->callback([options] { ExitOnError(RunInspect(*options, std::cout)); });
+}
+
+}  // namespace kiln::cli

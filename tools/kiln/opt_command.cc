@@ -1,0 +1,107 @@
+#include <CLI/CLI.hpp>
+
+#include "ir/context.h"
+#include "ir/printer.h"
+#include "passes/pass_manager.h"
+#include "passes/register_all.h"
+#include "passes/registry.h"
+#include "tools/kiln/atomic_file.h"
+#include "tools/kiln/cli_error.h"
+#include "tools/kiln/commands.h"
+#include "tools/kiln/model_io.h"
+#include "tools/kiln/split_input.h"
+
+namespace kiln::cli {
+namespace {
+
+PassManagerOptions ManagerOptions(const OptOptions& options, std::ostream& err) {
+  PassManagerOptions pm;
+  pm.verify_each = options.verify_each;
+  pm.print_after = options.print_after;
+  pm.print_after_change = options.print_after_change;
+  pm.print_stream = &err;
+  pm.timing = options.timing;
+  return pm;
+}
+
+// Parses, optimizes and prints one graph.
+Expected<std::string> OptimizeText(std::string_view text, const OptOptions& options,
+                                   PassManager& pm) {
+  ir::Context ctx;
+  Expected<std::unique_ptr<ir::Graph>> graph = ParseModelText(text, options.input, ctx);
+  if (!graph) return graph.error();
+  if (Status s = pm.Run(**graph); !s.ok()) {
+    return Status::Error(options.input + ": " + s.message());
+  }
+  return ir::PrintGraph(**graph);
+}
+
+}  // namespace
+
+Status RunOpt(const OptOptions& options, std::ostream& out, std::ostream& err) {
+  if (Status s = CheckOutputPath(options.output); !s.ok()) return s;
+  PassRegistry registry;
+  RegisterAllPasses(registry);
+  PassManager pm(registry, ManagerOptions(options, err));
+  if (Status s = pm.AddPipeline(options.pipeline); !s.ok()) return s;
+
+  std::string result;
+  if (options.split_input_file) {
+    Expected<std::string> text = ReadFile(options.input);
+    if (!text) return text.error();
+    std::vector<InputChunk> chunks = SplitInputFile(*text);
+    for (size_t i = 0; i < chunks.size(); ++i) {
+      Expected<std::string> printed = OptimizeText(chunks[i].text, options, pm);
+      if (!printed) return printed.error();
+      if (i > 0) result += std::string(kSplitMarker) + "\n";
+      result += *printed;
+    }
+  } else {
+    ir::Context ctx;
+    Expected<std::unique_ptr<ir::Graph>> graph = LoadModel(options.input, ctx);
+    if (!graph) return graph.error();
+    if (Status s = pm.Run(**graph); !s.ok()) {
+      return Status::Error(options.input + ": " + s.message());
+    }
+    result = ir::PrintGraph(**graph);
+  }
+  if (options.timing) err << pm.FormatReport();
+  if (options.output == "-") {
+    out << result << std::flush;
+    return Status::Ok();
+  }
+  return WriteFileAtomically(options.output, result);
+}
+
+void AddOptCommand(CLI::App& app) {
+  auto options = std::make_shared<OptOptions>();
+  CLI::App* cmd = app.add_subcommand("opt", "Run a pass pipeline over a model");
+  cmd->add_option("input", options->input, "Input model (.kir)")->required();
+  cmd->add_option("-o,--output", options->output, "Output model (.kir, or - for stdout)")
+      ->required();
+  cmd->add_option("-p,--pipeline", options->pipeline,
+                  "Pass pipeline, e.g. \"fixpoint(cse,dce)\" (empty: just verify and print)")
+      ->required();
+  cmd->add_flag("!--no-verify", options->verify_each, "Do not verify the graph after each pass");
+  cmd->add_option("--print-after", options->print_after,
+                  "Print the IR to stderr after the named pass (repeatable; \"all\": every pass)");
+  cmd->add_flag("--print-after-change", options->print_after_change,
+                "Print the IR to stderr after every pass that changed it");
+  cmd->add_flag("--timing", options->timing, "Print per-pass time and statistics to stderr");
+  cmd->add_flag("--split-input-file", options->split_input_file,
+                "Treat each '// -----' separated part of the input as its own graph");
+
+  PassRegistry registry;
+  RegisterAllPasses(registry);
+  std::string footer = "Passes:\n";
+  for (const auto& [name, description] : registry.List()) {
+    footer += "  " + name + std::string(name.size() < 22 ? 22 - name.size() : 1, ' ') +
+              description + "\n";
+  }
+  footer += "A pipeline is a comma-separated list; fixpoint(a,b) repeats a,b until nothing changes.\n";
+  cmd->footer(footer);
+
+  cmd->callback([options] { ExitOnError(RunOpt(*options, std::cout, std::cerr)); });
+}
+
+}  // namespace kiln::cli

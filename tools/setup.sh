@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Installs what Kiln needs to build and test on Debian 12. Idempotent and fast when nothing is
+# missing: it asks dpkg first, runs apt-get (update + install) only for what is absent.
+#
+#   tools/setup.sh          # from anywhere; uses sudo only when not root
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+# Debian 12 packages. Add new ones to the group they serve.
+APT_PACKAGES=(
+  # Build.
+  cmake ninja-build g++ clang
+  # Sanitizer and libFuzzer runtimes for clang (the asan preset).
+  libclang-rt-14-dev
+  # FileCheck, not and lit for the golden textual-IR tests (tests/lit).
+  llvm-14-tools
+  # Formatting and static checks (tools/format.sh, tools/check.sh).
+  clang-format clang-tidy
+  # Unit tests and benchmarks.
+  libgtest-dev libgmock-dev libbenchmark-dev
+  # Libraries the compiler uses.
+  libcli11-dev libfmt-dev nlohmann-json3-dev
+)
+
+SUDO=()
+if [[ "$(id -u)" -ne 0 ]]; then
+  SUDO=(sudo)
+fi
+
+# Prints the packages of "$@" that are not installed.
+missing_apt_packages() {
+  local installed
+  # dpkg-query exits non-zero when it knows nothing about a package: that one is missing too.
+  installed="$(dpkg-query -W -f='${Package} ${Status}\n' "$@" 2>/dev/null |
+    awk '$2 == "install" && $3 == "ok" && $4 == "installed" { print $1 }' || true)"
+  local pkg
+  for pkg in "$@"; do
+    if ! grep -qxF -- "${pkg}" <<<"${installed}"; then
+      printf '%s\n' "${pkg}"
+    fi
+  done
+}
+
+# Installs the packages of "$@" that are missing; apt-get update runs only then.
+install_apt_packages() {
+  local missing
+  mapfile -t missing < <(missing_apt_packages "$@")
+  if [[ ${#missing[@]} -eq 0 ]]; then
+    echo "setup: apt packages: all $# present"
+    return
+  fi
+  echo "setup: apt-get update (to install ${missing[*]})"
+  # A failed update (e.g. no network, but fresh lists) should not stop the install from trying.
+  "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq ||
+    echo "setup: warning: apt-get update failed; trying the install anyway" >&2
+  echo "setup: apt-get install ${missing[*]}"
+  "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive \
+    apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+# --- npm packages of the ONNX Runtime oracle (tests/oracle) ---------------------------------
+# onnxruntime-node is the correctness oracle and speed peer. Installed only when
+# tests/oracle/package.json exists; skipped when node_modules matches the package files.
+install_oracle_npm_packages() {
+  local dir=tests/oracle
+  if [[ ! -f "${dir}/package.json" ]]; then
+    echo "setup: oracle npm packages: none (no ${dir}/package.json)"
+    return
+  fi
+  if ! command -v npm >/dev/null 2>&1; then
+    install_apt_packages npm
+  fi
+  local stamp="${dir}/node_modules/.kiln-setup-stamp" want
+  want="$(cat "${dir}/package.json" "${dir}/package-lock.json" 2>/dev/null | sha256sum)"
+  if [[ -f "${stamp}" && "$(cat "${stamp}")" == "${want}" ]]; then
+    echo "setup: oracle npm packages: up to date"
+    return
+  fi
+  echo "setup: npm ci in ${dir}"
+  (cd "${dir}" && ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund --loglevel=error)
+  mkdir -p "${dir}/node_modules"
+  printf '%s\n' "${want}" >"${stamp}"
+}
+
+install_apt_packages "${APT_PACKAGES[@]}"
+install_oracle_npm_packages
+echo "setup: done"

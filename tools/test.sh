@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# The test command: sets up, builds with gcc (dev preset, -Werror) and runs its unit and lit
+# tests, then builds with clang + ASan/UBSan/libFuzzer (asan preset) and runs every test.
+# The asan ctest summary is printed last. Extra arguments go to that last ctest.
+#
+#   tools/test.sh              # everything
+#   tools/test.sh -R graph     # the asan run only for tests matching "graph"
+#   tools/test.sh -L unit      # the asan run only for the unit label
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "setup"
+tools/setup.sh
+
+step "dev (gcc): configure, build, unit + lit tests"
+cmake --preset dev
+cmake --build --preset dev
+ctest --preset dev -L 'unit|lit'
+
+step "asan (clang, ASan + UBSan, fuzz): configure, build, test"
+cmake --preset asan
+cmake --build --preset asan
+ctest --preset asan "$@"
