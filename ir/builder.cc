@@ -24,17 +24,17 @@ const TensorType* Builder::F32(std::vector<Dim> dims) {
 }
 
 Value* Builder::ConstantF32(const std::vector<int64_t>& sizes, const std::vector<float>& values,
-                            std::string name_hint) {
+                            std::string_view name_hint) {
   assert(Shape::Static(sizes).num_elements() == static_cast<int64_t>(values.size()));
   return graph_->AddConstant(Type(ScalarType::kF32, sizes), TensorData::FromVector(values),
-                             std::move(name_hint));
+                             name_hint);
 }
 
 Value* Builder::ConstantI64(const std::vector<int64_t>& sizes, const std::vector<int64_t>& values,
-                            std::string name_hint) {
+                            std::string_view name_hint) {
   assert(Shape::Static(sizes).num_elements() == static_cast<int64_t>(values.size()));
   return graph_->AddConstant(Type(ScalarType::kI64, sizes), TensorData::FromVector(values),
-                             std::move(name_hint));
+                             name_hint);
 }
 
 }  // namespace kiln::ir

@@ -37,9 +37,9 @@ class Builder {
   const TensorType* F32(const std::vector<int64_t>& sizes) { return Type(ScalarType::kF32, sizes); }
 
   Value* ConstantF32(const std::vector<int64_t>& sizes, const std::vector<float>& values,
-                     std::string name_hint = "");
+                     std::string_view name_hint = "");
   Value* ConstantI64(const std::vector<int64_t>& sizes, const std::vector<int64_t>& values,
-                     std::string name_hint = "");
+                     std::string_view name_hint = "");
 
  private:
   Graph* graph_;

@@ -31,7 +31,7 @@ ConstantPool& Graph::pool() const {
 }
 
 Value* Graph::AddConstant(const TensorType* type, std::shared_ptr<const TensorData> data,
-                          std::string pool_name_hint) {
+                          std::string_view pool_name_hint) {
   return AddConstantRef(pool().Add(pool_name_hint, type, std::move(data)));
 }
 
@@ -146,8 +146,9 @@ bool Graph::IsVisible(const Value* value) const {
 }
 
 void Graph::DropAllReferences() {
-  for (auto& op : ops_) op->DropAllReferences();
-  for (int i = 0; i < num_outputs(); ++i) SetOutput(i, nullptr);
+  // Last to first, so each use removed is the newest of its value (see Value::RemoveUse).
+  for (int i = num_outputs() - 1; i >= 0; --i) SetOutput(i, nullptr);
+  for (auto it = ops_.rbegin(); it != ops_.rend(); ++it) (*it)->DropAllReferences();
 }
 
 }  // namespace kiln::ir

@@ -14,6 +14,7 @@
 #include <list>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "ir/attribute.h"
@@ -49,7 +50,7 @@ class Graph {
 
   // Constants: values that refer to entries of the (root's) constant pool.
   Value* AddConstant(const TensorType* type, std::shared_ptr<const TensorData> data,
-                     std::string pool_name_hint = "");
+                     std::string_view pool_name_hint = "");
   Value* AddConstantRef(Constant* constant);
   int num_constants() const { return static_cast<int>(constants_.size()); }
   Value* constant(int i) const { return constants_[i].get(); }

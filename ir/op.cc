@@ -34,8 +34,8 @@ Graph& Op::AddRegion(std::string name) {
 }
 
 void Op::DropAllReferences() {
-  for (int i = 0; i < num_operands(); ++i) SetOperand(i, nullptr);
-  for (auto& region : regions_) region->DropAllReferences();
+  for (auto it = regions_.rbegin(); it != regions_.rend(); ++it) (*it)->DropAllReferences();
+  for (int i = num_operands() - 1; i >= 0; --i) SetOperand(i, nullptr);
 }
 
 }  // namespace kiln::ir

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <iterator>
 #include <optional>
 #include <span>
 #include <string_view>
@@ -19,10 +20,11 @@ enum class OpKind : uint16_t {
 #include "ir/ops.def"
 };
 
-inline constexpr int kNumOpKinds = 0
-#define KILN_OP(e, name, min_in, max_in, min_out, max_out, regions, traits, attrs) +1
+inline constexpr OpKind kAllOpKinds[] = {
+#define KILN_OP(e, name, min_in, max_in, min_out, max_out, regions, traits, attrs) OpKind::k##e,
 #include "ir/ops.def"
-    ;
+};
+inline constexpr int kNumOpKinds = static_cast<int>(std::size(kAllOpKinds));
 
 // Properties the verifier and generic passes rely on.
 enum OpTraits : uint32_t {

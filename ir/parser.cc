@@ -1,5 +1,6 @@
 #include "ir/parser.h"
 
+#include <cassert>
 #include <cstring>
 #include <limits>
 #include <optional>
@@ -115,6 +116,7 @@ class GraphParser {
     }
     Token name;
     if (!in_.Expect(TokenKind::kGlobal, "graph name (@name)", &name)) return false;
+    assert((parent != nullptr || root != nullptr) && "a graph needs a parent op or a root slot");
     Graph* g = nullptr;
     if (parent) {
       g = &parent->AddRegion(name.value);

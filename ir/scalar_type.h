@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <iterator>
 #include <optional>
 #include <string_view>
 
@@ -32,11 +33,12 @@ enum class ScalarType : uint8_t {
 #undef KILN_X
 };
 
-inline constexpr int kNumScalarTypes = 0
-#define KILN_X(e, name, bits, is_float, is_signed) +1
+inline constexpr ScalarType kAllScalarTypes[] = {
+#define KILN_X(e, name, bits, is_float, is_signed) ScalarType::e,
     KILN_SCALAR_TYPES(KILN_X)
 #undef KILN_X
-    ;
+};
+inline constexpr int kNumScalarTypes = static_cast<int>(std::size(kAllScalarTypes));
 static_assert(kNumScalarTypes == 11, "DESIGN.md lists eleven scalar types");
 
 std::string_view ScalarTypeName(ScalarType t);

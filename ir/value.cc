@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <iterator>
 
 #include "ir/graph.h"
 #include "ir/op.h"
@@ -9,9 +10,11 @@
 namespace kiln::ir {
 
 void Value::RemoveUse(const Use& use) {
-  auto it = std::find(uses_.begin(), uses_.end(), use);
-  assert(it != uses_.end() && "removing a use that was never added");
-  if (it != uses_.end()) uses_.erase(it);
+  // Search from the back: graphs are torn down last op first, so the use to remove is
+  // usually the newest one, and erasing at the end is cheap.
+  auto it = std::find(uses_.rbegin(), uses_.rend(), use);
+  assert(it != uses_.rend() && "removing a use that was never added");
+  if (it != uses_.rend()) uses_.erase(std::next(it).base());
 }
 
 void Value::ReplaceAllUsesWith(Value* other) {

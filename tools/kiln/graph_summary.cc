@@ -27,7 +27,7 @@ std::string WithSeparators(int64_t n) {
 
 std::string HumanBytes(int64_t bytes) {
   if (bytes < 1024) return fmt::format("{} B", bytes);
-  if (bytes < 1024 * 1024) return fmt::format("{:.1f} KiB", bytes / 1024.0);
+  if (bytes < int64_t{1024} * 1024) return fmt::format("{:.1f} KiB", bytes / 1024.0);
   return fmt::format("{:.1f} MiB", bytes / (1024.0 * 1024.0));
 }
 

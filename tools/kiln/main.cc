@@ -1,11 +1,14 @@
 // kiln: the command-line driver. Subcommands live in *_command.cc (see commands.h).
 #include <CLI/CLI.hpp>
+#include <exception>
 #include <iostream>
 #include <string>
 
 #include "tools/kiln/commands.h"
 
-int main(int argc, char** argv) {
+namespace {
+
+int RunKiln(int argc, char** argv) {
   CLI::App app{"Kiln: a model compression and optimization compiler", "kiln"};
   app.set_version_flag("--version", std::string("kiln ") + KILN_VERSION);
   app.require_subcommand(1);
@@ -31,4 +34,19 @@ int main(int argc, char** argv) {
     return app.exit(e);
   }
   return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return RunKiln(argc, argv);
+  } catch (const std::exception& e) {
+    // Library code reports errors as values; reaching this is a bug, but it still gets one
+    // line and a non-zero exit rather than an abort.
+    std::cerr << "kiln: internal error: " << e.what() << "\n";
+  } catch (...) {
+    std::cerr << "kiln: internal error\n";
+  }
+  return 70;
 }

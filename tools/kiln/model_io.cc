@@ -29,8 +29,8 @@ Expected<std::unique_ptr<ir::Graph>> LoadModel(const std::string& path, ir::Cont
   return ParseModelText(*text, path, ctx);
 }
 
-Expected<std::unique_ptr<ir::Graph>> ParseModelText(std::string_view text,
-                                                     const std::string& path, ir::Context& ctx) {
+Expected<std::unique_ptr<ir::Graph>> ParseModelText(std::string_view text, const std::string& path,
+                                                    ir::Context& ctx) {
   Expected<std::unique_ptr<ir::Graph>> graph = ir::ParseGraph(text, path, ctx);
   if (!graph) return graph.error();
   if (Status s = ir::VerifyGraph(**graph); !s.ok()) {

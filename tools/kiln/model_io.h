@@ -17,8 +17,8 @@ namespace kiln::cli {
 
 Expected<std::unique_ptr<ir::Graph>> LoadModel(const std::string& path, ir::Context& ctx);
 // Parses and verifies textual IR already read from `path` (errors name `path`).
-Expected<std::unique_ptr<ir::Graph>> ParseModelText(std::string_view text,
-                                                     const std::string& path, ir::Context& ctx);
+Expected<std::unique_ptr<ir::Graph>> ParseModelText(std::string_view text, const std::string& path,
+                                                    ir::Context& ctx);
 // Checks that `path` names a format SaveModel can write ("-" is standard output, as text).
 Status CheckOutputPath(const std::string& path);
 Status SaveModel(const ir::Graph& graph, const std::string& path);

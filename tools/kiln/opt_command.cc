@@ -1,3 +1,5 @@
+#include <fmt/format.h>
+
 #include <CLI/CLI.hpp>
 
 #include "ir/context.h"
@@ -95,10 +97,10 @@ void AddOptCommand(CLI::App& app) {
   RegisterAllPasses(registry);
   std::string footer = "Passes:\n";
   for (const auto& [name, description] : registry.List()) {
-    footer += "  " + name + std::string(name.size() < 22 ? 22 - name.size() : 1, ' ') +
-              description + "\n";
+    footer += fmt::format("  {:<22}{}\n", name, description);
   }
-  footer += "A pipeline is a comma-separated list; fixpoint(a,b) repeats a,b until nothing changes.\n";
+  footer +=
+      "A pipeline is a comma-separated list; fixpoint(a,b) repeats a,b until nothing changes.\n";
   cmd->footer(footer);
 
   cmd->callback([options] { ExitOnError(RunOpt(*options, std::cout, std::cerr)); });

@@ -47,7 +47,7 @@ class ParserTest : public ::testing::Test {
 TEST_F(ParserTest, RoundTripsConvNetWithSymbolicDims) {
   Dim n = Dim::Symbol("N");
   Value* x = g_.AddInput("x", b_.F32({n, Dim(3), Dim(8), Dim(8)}));
-  std::vector<float> weights(4 * 3 * 3 * 3);
+  std::vector<float> weights(size_t{4} * 3 * 3 * 3);
   for (size_t i = 0; i < weights.size(); ++i) weights[i] = 0.01f * static_cast<float>(i) - 0.5f;
   Value* w = b_.ConstantF32({4, 3, 3, 3}, weights, "conv.weight");
   Value* bias = b_.ConstantF32({4}, {0.5f, -1.0f, 0.25f, 0.0f}, "conv.bias");

@@ -44,9 +44,9 @@ class VerifierTest : public ::testing::Test {
   Value* Input(const TensorType* type, std::string name = "x") {
     return g_.AddInput(std::move(name), type);
   }
-  Value* Weights(const std::vector<int64_t>& sizes, std::string name = "w") {
+  Value* Weights(const std::vector<int64_t>& sizes, std::string_view name = "w") {
     int64_t n = Shape::Static(sizes).num_elements().value();
-    return b_.ConstantF32(sizes, std::vector<float>(n, 0.5f), std::move(name));
+    return b_.ConstantF32(sizes, std::vector<float>(n, 0.5f), name);
   }
   static AttrMap Attrs(std::string_view name, AttrValue value) {
     AttrMap attrs;
