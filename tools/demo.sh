@@ -24,8 +24,9 @@ step "kiln --version"
 step "kiln inspect examples/tiny_cnn.kir"
 "${kiln}" inspect examples/tiny_cnn.kir
 
-step "kiln opt examples/tiny_cnn.kir --pipeline \"fixpoint(cse,dce)\" -o build/demo/tiny_cnn.opt.kir"
-"${kiln}" opt examples/tiny_cnn.kir --pipeline "fixpoint(cse,dce)" -o build/demo/tiny_cnn.opt.kir
+step "kiln opt examples/tiny_cnn.kir --pipeline \"fixpoint(cse,dce)\" --timing -o build/demo/tiny_cnn.opt.kir"
+"${kiln}" opt examples/tiny_cnn.kir --pipeline "fixpoint(cse,dce)" --timing \
+  -o build/demo/tiny_cnn.opt.kir
 
 step "kiln inspect build/demo/tiny_cnn.opt.kir"
 "${kiln}" inspect build/demo/tiny_cnn.opt.kir

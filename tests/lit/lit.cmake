@@ -38,4 +38,8 @@ add_custom_target(check-lit
 # parse -> print -> parse -> print is the identity on every lit file.
 add_test(NAME lit/roundtrip
          COMMAND ${KILN_LIT_SOURCE_DIR}/roundtrip.sh $<TARGET_FILE:kiln> ${KILN_LIT_SOURCE_DIR})
+add_test(NAME lit/roundtrip-examples
+         COMMAND ${KILN_LIT_SOURCE_DIR}/roundtrip.sh $<TARGET_FILE:kiln>
+                 ${PROJECT_SOURCE_DIR}/examples)
+set_tests_properties(lit/roundtrip-examples PROPERTIES LABELS lit)
 set_tests_properties(lit/roundtrip PROPERTIES LABELS lit)
