@@ -6,26 +6,12 @@
 #include <type_traits>
 #include <vector>
 
+#include "ir/str_cat.h"
+
 namespace kiln::ir {
 namespace {
 
 using Problem = std::optional<std::string>;
-
-template <typename T>
-void Append(std::string& out, const T& v) {
-  if constexpr (std::is_arithmetic_v<T>) {
-    out += std::to_string(v);
-  } else {
-    out += std::string_view(v);
-  }
-}
-
-template <typename... Args>
-std::string StrCat(const Args&... args) {
-  std::string out;
-  (Append(out, args), ...);
-  return out;
-}
 
 const TensorType* OperandType(const Op& op, int i) { return op.operand(i)->type(); }
 const TensorType* ResultType(const Op& op) { return op.result(0)->type(); }

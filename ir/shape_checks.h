@@ -12,7 +12,7 @@
 #include <optional>
 #include <string>
 
-#include "ir/graph.h"  // for Op; ir/op.h alone does not compile (Graph incomplete)
+#include "ir/op.h"
 
 namespace kiln::ir {
 

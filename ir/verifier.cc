@@ -16,25 +16,10 @@
 
 #include "ir/number_format.h"
 #include "ir/shape_checks.h"
+#include "ir/str_cat.h"
 
 namespace kiln::ir {
 namespace {
-
-template <typename T>
-void Append(std::string& out, const T& v) {
-  if constexpr (std::is_arithmetic_v<T>) {
-    out += std::to_string(v);
-  } else {
-    out += std::string_view(v);
-  }
-}
-
-template <typename... Args>
-std::string StrCat(const Args&... args) {
-  std::string out;
-  (Append(out, args), ...);
-  return out;
-}
 
 bool IsIdent(std::string_view s) {
   if (s.empty() || !(std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_')) return false;
