@@ -21,6 +21,10 @@ APT_PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   # Libraries the compiler uses.
   libcli11-dev libfmt-dev nlohmann-json3-dev
+  # ONNX import/export (frontends/onnx) and the reference runtime's GEMM.
+  libonnx-dev libprotobuf-dev protobuf-compiler libeigen3-dev
+  # Test data: the ONNX backend node tests; Python with ONNX to build test models.
+  libonnx-testdata python3-onnx python3-numpy
 )
 
 SUDO=()
