@@ -1,0 +1,19 @@
+#include "runtime/reference/interpreter/op_kernels.h"
+
+namespace kiln::ref {
+
+// The two lists must stay in the same order for the cast below.
+#define KILN_X(e, name, bits, is_float, is_signed)                                  \
+  static_assert(static_cast<int>(ir::ScalarType::e) == static_cast<int>(DType::e)); \
+  static_assert(std::string_view(name) == rt::DTypeName(DType::e));
+KILN_SCALAR_TYPES(KILN_X)
+#undef KILN_X
+static_assert(ir::kNumScalarTypes == rt::kNumDTypes);
+
+DType DTypeOf(ir::ScalarType scalar) { return static_cast<DType>(scalar); }
+
+Status FromRt(const rt::Status& status) {
+  return status.ok() ? Status::Ok() : Status::Error(status.message());
+}
+
+}  // namespace kiln::ref

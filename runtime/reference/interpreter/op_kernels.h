@@ -1,0 +1,73 @@
+// The reference interpreter's table from IR op kind to an op kernel: a function that reads the
+// op's attributes and types, calls the pure kernels of runtime/reference/kernels/ and produces
+// the op's results. Each op family registers its kernels explicitly in one function
+// (RegisterElementwiseOps, RegisterConvOps, ...); RegisterAllOpKernels calls them all, so a
+// reader finds every kernel from register_all.cc.
+//
+//   OpKernelTable table;
+//   RegisterAllOpKernels(table);
+//   OpKernelFn fn = table.Find(ir::OpKind::kConv);   // null if no kernel
+#pragma once
+
+#include <array>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "ir/op.h"
+#include "ir/op_kind.h"
+#include "ir/scalar_type.h"
+#include "ir/status.h"
+#include "ir/tensor_type.h"
+#include "runtime/reference/kernels/tensor.h"
+
+namespace kiln::ref {
+
+// What an op kernel sees. `operands[i]` is null for an absent optional operand. The kernel
+// fills `results` (already sized to op.num_results()) with tensors whose dtypes match the
+// op's result types; shapes are computed from the operands at run time, so symbolic dims work.
+struct OpKernelContext {
+  const ir::Op& op;
+  std::span<const Tensor* const> operands;
+  std::vector<Tensor>& results;
+  int threads = 1;
+
+  const Tensor* operand(int i) const {
+    return i < static_cast<int>(operands.size()) ? operands[i] : nullptr;
+  }
+  // The op's result types say the element type (and QuantSpec) of each result.
+  const ir::TensorType& result_type(int i = 0) const { return *op.result(i)->type(); }
+  const ir::TensorType& operand_type(int i) const { return *op.operand(i)->type(); }
+};
+
+// Returns an error whose message says what is wrong ("operand 1 has shape [3] but ..."); the
+// interpreter prefixes the op's name and kind.
+using OpKernelFn = Status (*)(OpKernelContext& ctx);
+
+class OpKernelTable {
+ public:
+  void Register(ir::OpKind kind, OpKernelFn fn) { fns_[static_cast<size_t>(kind)] = fn; }
+  OpKernelFn Find(ir::OpKind kind) const { return fns_[static_cast<size_t>(kind)]; }
+
+ private:
+  std::array<OpKernelFn, ir::kNumOpKinds> fns_{};
+};
+
+// The runtime element type of an IR scalar type (the two lists mirror each other).
+DType DTypeOf(ir::ScalarType scalar);
+// Converts a kernel's rt::Status into a kiln::Status.
+Status FromRt(const rt::Status& status);
+
+// One per op family, each in its interpreter/<family>_ops.cc.
+void RegisterElementwiseOps(OpKernelTable& table);  // unary, binary, compare, logic, where, clip, cast
+void RegisterLinearOps(OpKernelTable& table);       // conv, conv_transpose, gemm, matmul
+void RegisterPoolingOps(OpKernelTable& table);      // max/average/global pooling
+void RegisterNormalizationOps(OpKernelTable& table);  // batch/layer/instance norm
+void RegisterReductionOps(OpKernelTable& table);    // reduce_*, arg_max/min, softmax, log_softmax
+void RegisterMovementOps(OpKernelTable& table);     // reshape, transpose, concat, slice, gather, ...
+void RegisterQuantizationOps(OpKernelTable& table);  // quantize, dequantize
+
+// All of the above.
+void RegisterAllOpKernels(OpKernelTable& table);
+
+}  // namespace kiln::ref

@@ -1,0 +1,15 @@
+#include "runtime/reference/interpreter/op_kernels.h"
+
+namespace kiln::ref {
+
+void RegisterAllOpKernels(OpKernelTable& table) {
+  RegisterElementwiseOps(table);
+  RegisterLinearOps(table);
+  RegisterPoolingOps(table);
+  RegisterNormalizationOps(table);
+  RegisterReductionOps(table);
+  RegisterMovementOps(table);
+  RegisterQuantizationOps(table);
+}
+
+}  // namespace kiln::ref
