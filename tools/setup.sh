@@ -25,6 +25,11 @@ APT_PACKAGES=(
   libonnx-dev libprotobuf-dev protobuf-compiler libeigen3-dev
   # Test data: the ONNX backend node tests; Python with ONNX to build test models.
   libonnx-testdata python3-onnx python3-numpy
+  # Test models (tools/models): torch exports resnet/mobilenet/transformer; the trained
+  # Fashion-MNIST CNN and the demo use the real dataset.
+  python3-torch python3-torchvision dataset-fashion-mnist
+  # The ONNX Runtime oracle runs under Node.js (tests/oracle).
+  nodejs npm
 )
 
 SUDO=()

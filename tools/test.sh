@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The test command: sets up, builds with gcc (dev preset, -Werror) and runs its unit and lit
-# tests, then builds with clang + ASan/UBSan/libFuzzer (asan preset) and runs every test.
+# The test command: sets up, builds with gcc (dev preset, -Werror) and runs its unit, lit,
+# conformance (ONNX node tests) and e2e (models vs ONNX Runtime) tests, then builds with
+# clang + ASan/UBSan/libFuzzer (asan preset) and runs every test.
 # The asan ctest summary is printed last. Extra arguments go to that last ctest.
 #
 #   tools/test.sh              # everything
@@ -18,7 +19,7 @@ tools/setup.sh
 step "dev (gcc): configure, build, unit + lit tests"
 cmake --preset dev
 cmake --build --preset dev
-ctest --preset dev -L 'unit|lit'
+ctest --preset dev -L 'unit|lit|conformance|e2e'
 
 step "asan (clang, ASan + UBSan, fuzz): configure, build, test"
 cmake --preset asan

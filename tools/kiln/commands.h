@@ -36,4 +36,14 @@ struct InspectOptions {
 Status RunInspect(const InspectOptions& options, std::ostream& out);
 void AddInspectCommand(CLI::App& app);
 
+struct RunOptions {
+  std::string model;
+  std::vector<std::string> inputs;  // NAME=FILE.npy, or FILE.npy for a one-input model
+  std::string output_dir;
+  int threads = 1;
+  bool quiet = false;
+};
+Status RunRun(const RunOptions& options, std::ostream& out);
+void AddRunCommand(CLI::App& app);
+
 }  // namespace kiln::cli

@@ -15,6 +15,7 @@ int RunKiln(int argc, char** argv) {
   app.footer("Run 'kiln <command> --help' for a command's options.");
   kiln::cli::AddOptCommand(app);
   kiln::cli::AddInspectCommand(app);
+  kiln::cli::AddRunCommand(app);
   if (argc <= 1) {
     std::cout << app.help();
     return 0;

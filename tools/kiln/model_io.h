@@ -1,6 +1,6 @@
 // Loads and saves models in the formats the CLI accepts, chosen by file extension.
 //
-// Today: textual IR (`.kir`). ONNX (`.onnx`) and artifacts (`.kiln`) join as their issues land.
+// Reads and writes textual IR (`.kir`) and ONNX (`.onnx`). Artifacts (`.kiln`) join later.
 //
 //   ir::Context ctx;
 //   Expected<std::unique_ptr<ir::Graph>> g = LoadModel("net.kir", ctx);

@@ -47,6 +47,10 @@ Status RunOpt(const OptOptions& options, std::ostream& out, std::ostream& err) {
   PassManager pm(registry, ManagerOptions(options, err));
   if (Status s = pm.AddPipeline(options.pipeline); !s.ok()) return s;
 
+  bool onnx_out = options.output.ends_with(".onnx");
+  if (options.split_input_file && onnx_out) {
+    return Status::Error("--split-input-file writes textual IR (.kir or -), not ONNX");
+  }
   std::string result;
   if (options.split_input_file) {
     Expected<std::string> text = ReadFile(options.input);
@@ -65,6 +69,10 @@ Status RunOpt(const OptOptions& options, std::ostream& out, std::ostream& err) {
     if (Status s = pm.Run(**graph); !s.ok()) {
       return Status::Error(options.input + ": " + s.message());
     }
+    if (onnx_out) {
+      if (options.timing) err << pm.FormatReport();
+      return SaveModel(**graph, options.output);
+    }
     result = ir::PrintGraph(**graph);
   }
   if (options.timing) err << pm.FormatReport();
@@ -78,8 +86,9 @@ Status RunOpt(const OptOptions& options, std::ostream& out, std::ostream& err) {
 void AddOptCommand(CLI::App& app) {
   auto options = std::make_shared<OptOptions>();
   CLI::App* cmd = app.add_subcommand("opt", "Run a pass pipeline over a model");
-  cmd->add_option("input", options->input, "Input model (.kir)")->required();
-  cmd->add_option("-o,--output", options->output, "Output model (.kir, or - for stdout)")
+  cmd->add_option("input", options->input, "Input model (.onnx or .kir)")->required();
+  cmd->add_option("-o,--output", options->output,
+                  "Output model (.onnx, .kir, or - for textual IR on stdout)")
       ->required();
   cmd->add_option("-p,--pipeline", options->pipeline,
                   "Pass pipeline, e.g. \"fixpoint(cse,dce)\" (empty: just verify and print)")

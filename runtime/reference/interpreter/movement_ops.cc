@@ -1,8 +1,11 @@
-#include "runtime/reference/interpreter/op_kernels.h"
+#include "runtime/reference/interpreter/movement_ops.h"
 
 namespace kiln::ref {
 
-// Placeholder until the movement kernels land (issue 3).
-void RegisterMovementOps(OpKernelTable& /*table*/) {}
+void RegisterMovementOps(OpKernelTable& table) {
+  RegisterShapeOps(table);
+  RegisterCopyOps(table);
+  RegisterResizeOps(table);
+}
 
 }  // namespace kiln::ref

@@ -59,13 +59,19 @@ DType DTypeOf(ir::ScalarType scalar);
 Status FromRt(const rt::Status& status);
 
 // One per op family, each in its interpreter/<family>_ops.cc.
-void RegisterElementwiseOps(OpKernelTable& table);  // unary, binary, compare, logic, where, clip, cast
-void RegisterLinearOps(OpKernelTable& table);       // conv, conv_transpose, gemm, matmul
-void RegisterPoolingOps(OpKernelTable& table);      // max/average/global pooling
+void RegisterElementwiseOps(
+    OpKernelTable& table);                      // unary, binary, compare, logic, where, clip, cast
+void RegisterLinearOps(OpKernelTable& table);   // conv, conv_transpose, gemm, matmul
+void RegisterPoolingOps(OpKernelTable& table);  // max/average/global pooling
 void RegisterNormalizationOps(OpKernelTable& table);  // batch/layer/instance norm
-void RegisterReductionOps(OpKernelTable& table);    // reduce_*, arg_max/min, softmax, log_softmax
-void RegisterMovementOps(OpKernelTable& table);     // reshape, transpose, concat, slice, gather, ...
+void RegisterReductionOps(OpKernelTable& table);      // reduce_*, arg_max/min, softmax, log_softmax
+void RegisterMovementOps(OpKernelTable& table);  // reshape, transpose, concat, slice, gather, ...
 void RegisterQuantizationOps(OpKernelTable& table);  // quantize, dequantize
+void RegisterMathOps(OpKernelTable& table);  // trig, shrink, is_nan/inf, bit_shift, sum/mean, ...
+void RegisterIndexingOps(OpKernelTable& table);   // gather_nd, scatter_*, one_hot, top_k, ...
+void RegisterLinalgOps(OpKernelTable& table);     // einsum, det
+void RegisterVisionOps(OpKernelTable& table);     // lrn, max_unpool, grid_sample, roi_align, nms
+void RegisterRecurrentOps(OpKernelTable& table);  // rnn, gru, lstm
 
 // All of the above.
 void RegisterAllOpKernels(OpKernelTable& table);

@@ -1,8 +1,68 @@
+// Op kernels for reduce_*, arg_max, arg_min, softmax and log_softmax.
+#include <string>
+
 #include "runtime/reference/interpreter/op_kernels.h"
+#include "runtime/reference/kernels/arg_reduce.h"
+#include "runtime/reference/kernels/reduce.h"
+#include "runtime/reference/kernels/softmax.h"
 
 namespace kiln::ref {
+namespace {
 
-// Placeholder until the reduction kernels land (issue 3).
-void RegisterReductionOps(OpKernelTable& /*table*/) {}
+Status SetResult(OpKernelContext& ctx, rt::Result<Tensor> tensor) {
+  if (!tensor.ok()) return FromRt(tensor.status());
+  const DType want = DTypeOf(ctx.result_type(0).scalar());
+  if (tensor->dtype() != want) {
+    return Status::Error("result 0 is " + std::string(rt::DTypeName(tensor->dtype())) +
+                         " but the op says " + std::string(rt::DTypeName(want)));
+  }
+  ctx.results[0] = std::move(*tensor);
+  return Status::Ok();
+}
+
+template <ReduceKind kKind>
+Status RunReduce(OpKernelContext& ctx) {
+  if (ctx.operand(0) == nullptr) return Status::Error("operand 0 is missing");
+  const ir::AttrMap& attrs = ctx.op.attrs();
+  ReduceParams p;
+  p.axes = attrs.GetInts("axes");
+  p.keepdims = attrs.GetInt("keepdims", 1) != 0;
+  p.noop_with_empty_axes = attrs.GetInt("noop_with_empty_axes", 0) != 0;
+  return SetResult(ctx, Reduce(kKind, *ctx.operand(0), p));
+}
+
+template <bool kMax>
+Status RunArgReduce(OpKernelContext& ctx) {
+  if (ctx.operand(0) == nullptr) return Status::Error("operand 0 is missing");
+  const ir::AttrMap& attrs = ctx.op.attrs();
+  ArgReduceParams p;
+  p.axis = attrs.GetInt("axis", 0);
+  p.keepdims = attrs.GetInt("keepdims", 1) != 0;
+  p.select_last_index = attrs.GetInt("select_last_index", 0) != 0;
+  return SetResult(ctx, ArgReduce(*ctx.operand(0), kMax, p));
+}
+
+template <bool kLog>
+Status RunSoftmax(OpKernelContext& ctx) {
+  if (ctx.operand(0) == nullptr) return Status::Error("operand 0 is missing");
+  return SetResult(ctx,
+                   Softmax(*ctx.operand(0), ctx.op.attrs().GetInt("axis", -1), kLog, ctx.threads));
+}
+
+}  // namespace
+
+void RegisterReductionOps(OpKernelTable& table) {
+  table.Register(ir::OpKind::kReduceMean, RunReduce<ReduceKind::kMean>);
+  table.Register(ir::OpKind::kReduceSum, RunReduce<ReduceKind::kSum>);
+  table.Register(ir::OpKind::kReduceMax, RunReduce<ReduceKind::kMax>);
+  table.Register(ir::OpKind::kReduceMin, RunReduce<ReduceKind::kMin>);
+  table.Register(ir::OpKind::kReduceProd, RunReduce<ReduceKind::kProd>);
+  table.Register(ir::OpKind::kReduceL2, RunReduce<ReduceKind::kL2>);
+  table.Register(ir::OpKind::kReduceSumSquare, RunReduce<ReduceKind::kSumSquare>);
+  table.Register(ir::OpKind::kArgMax, RunArgReduce<true>);
+  table.Register(ir::OpKind::kArgMin, RunArgReduce<false>);
+  table.Register(ir::OpKind::kSoftmax, RunSoftmax<false>);
+  table.Register(ir::OpKind::kLogSoftmax, RunSoftmax<true>);
+}
 
 }  // namespace kiln::ref

@@ -10,6 +10,11 @@ void RegisterAllOpKernels(OpKernelTable& table) {
   RegisterReductionOps(table);
   RegisterMovementOps(table);
   RegisterQuantizationOps(table);
+  RegisterMathOps(table);
+  RegisterIndexingOps(table);
+  RegisterLinalgOps(table);
+  RegisterVisionOps(table);
+  RegisterRecurrentOps(table);
 }
 
 }  // namespace kiln::ref

@@ -1,0 +1,269 @@
+// Translation of one Kiln op into ONNX nodes; see exporter.h for the rules.
+#include <cctype>
+#include <cmath>
+#include <cstring>
+#include <numbers>
+
+#include "frontends/onnx/export_context.h"
+
+namespace kiln::onnx_export {
+namespace {
+
+using ir::OpKind;
+
+// Kiln attribute names that differ from ONNX's.
+std::string OnnxAttrName(std::string_view name) {
+  if (name == "trans_a") return "transA";
+  if (name == "trans_b") return "transB";
+  return std::string(name);
+}
+
+// Attributes that opset 17 does not have (added in later opsets) and that are dropped when
+// they hold their default meaning.
+bool DroppedAttr(OpKind kind, std::string_view name) {
+  return (kind == OpKind::kSplit && name == "num_outputs") ||
+         (kind == OpKind::kCast && name == "saturate");
+}
+
+void SetAttr(onnx::NodeProto* node, const std::string& name, const ir::AttrValue& value) {
+  onnx::AttributeProto* a = node->add_attribute();
+  a->set_name(name);
+  switch (ir::KindOf(value)) {
+    case ir::AttrKind::kInt:
+      a->set_type(onnx::AttributeProto::INT);
+      a->set_i(std::get<int64_t>(value));
+      break;
+    case ir::AttrKind::kFloat:
+      a->set_type(onnx::AttributeProto::FLOAT);
+      a->set_f(static_cast<float>(std::get<double>(value)));
+      break;
+    case ir::AttrKind::kString:
+      a->set_type(onnx::AttributeProto::STRING);
+      a->set_s(std::get<std::string>(value));
+      break;
+    case ir::AttrKind::kInts:
+      a->set_type(onnx::AttributeProto::INTS);
+      for (int64_t v : std::get<std::vector<int64_t>>(value)) a->add_ints(v);
+      break;
+    case ir::AttrKind::kFloats:
+      a->set_type(onnx::AttributeProto::FLOATS);
+      for (double v : std::get<std::vector<double>>(value)) a->add_floats(static_cast<float>(v));
+      break;
+    case ir::AttrKind::kStrings:
+      a->set_type(onnx::AttributeProto::STRINGS);
+      for (const std::string& v : std::get<std::vector<std::string>>(value)) a->add_strings(v);
+      break;
+  }
+}
+
+// The opset an op needs at least, for kinds newer than opset 13.
+int64_t MinOpset(OpKind kind) {
+  switch (kind) {
+    case OpKind::kHardSwish:
+      return 14;
+    case OpKind::kLayerNorm:
+      return 17;
+    default:
+      return 13;
+  }
+}
+
+Status ExportGelu(const ir::Op& op, const std::string& x, const std::string& y, ExportContext& ex,
+                  onnx::GraphProto* g) {
+  std::string base = y + "_gelu";
+  auto c = [&](const char* hint, float v) { return ex.AddFloats(g, base + hint, {v}, true); };
+  auto t = [&](const char* hint) { return ex.FreshName(base + hint); };
+  std::string inner;
+  if (op.attrs().GetString("approximate", "none") == "tanh") {
+    // tanh(sqrt(2/pi) * (x + 0.044715 x^3))
+    std::string x3 = t("_x3"), scaled = t("_cubic"), sum = t("_sum"), arg = t("_arg");
+    inner = t("_tanh");
+    ex.AddNode(g, "Pow", {x, c("_three", 3.0f)}, {x3});
+    ex.AddNode(g, "Mul", {x3, c("_k", 0.044715f)}, {scaled});
+    ex.AddNode(g, "Add", {x, scaled}, {sum});
+    ex.AddNode(g, "Mul", {sum, c("_s", static_cast<float>(std::sqrt(2.0 / std::numbers::pi)))},
+               {arg});
+    ex.AddNode(g, "Tanh", {arg}, {inner});
+  } else {
+    // erf(x / sqrt(2))
+    std::string arg = t("_arg");
+    inner = t("_erf");
+    ex.AddNode(g, "Div", {x, c("_sqrt2", static_cast<float>(std::numbers::sqrt2))}, {arg});
+    ex.AddNode(g, "Erf", {arg}, {inner});
+  }
+  std::string one_plus = t("_one_plus"), half_x = t("_half_x");
+  ex.AddNode(g, "Add", {inner, c("_one", 1.0f)}, {one_plus});
+  ex.AddNode(g, "Mul", {x, c("_half", 0.5f)}, {half_x});
+  ex.AddNode(g, "Mul", {half_x, one_plus}, {y});
+  return Status::Ok();
+}
+
+}  // namespace
+
+std::string OnnxOpType(OpKind kind) {
+  switch (kind) {
+    case OpKind::kBatchNorm:
+      return "BatchNormalization";
+    case OpKind::kLayerNorm:
+      return "LayerNormalization";
+    case OpKind::kInstanceNorm:
+      return "InstanceNormalization";
+    case OpKind::kQuantize:
+      return "QuantizeLinear";
+    case OpKind::kDequantize:
+      return "DequantizeLinear";
+    case OpKind::kMatMul:
+      return "MatMul";
+    case OpKind::kPRelu:
+      return "PRelu";
+    case OpKind::kIsNaN:
+      return "IsNaN";
+    case OpKind::kGatherND:
+      return "GatherND";
+    case OpKind::kScatterND:
+      return "ScatterND";
+    case OpKind::kLRN:
+      return "LRN";
+    case OpKind::kRnn:
+      return "RNN";
+    case OpKind::kGru:
+      return "GRU";
+    case OpKind::kLstm:
+      return "LSTM";
+    case OpKind::kSilu:
+    case OpKind::kGelu:
+    case OpKind::kIf:
+      return "";
+    default:
+      break;
+  }
+  // Every other name is ONNX's in snake_case: "conv_transpose" -> "ConvTranspose".
+  std::string camel;
+  bool upper = true;
+  for (char c : ir::OpKindName(kind)) {
+    if (c == '_') {
+      upper = true;
+      continue;
+    }
+    camel += upper ? static_cast<char>(std::toupper(static_cast<unsigned char>(c))) : c;
+    upper = false;
+  }
+  return camel;
+}
+
+Status ExportNode(const ir::Op& op, ExportContext& ex, onnx::GraphProto* g) {
+  OpKind kind = op.kind();
+  if (ex.opset() < MinOpset(kind)) {
+    return Status::Error(std::string(op.kind_name()) + " needs ONNX opset " +
+                         std::to_string(MinOpset(kind)) + " or later (exporting opset " +
+                         std::to_string(ex.opset()) + ")");
+  }
+  // Operands: quantized values are read through a DequantizeLinear, except by dequantize.
+  std::vector<std::string> inputs;
+  for (int i = 0; i < op.num_operands(); ++i) {
+    const ir::Value* v = op.operand(i);
+    if (v == nullptr) {
+      inputs.push_back("");
+    } else if (kind == OpKind::kDequantize) {
+      inputs.push_back(ex.NameOf(v));
+    } else {
+      Expected<std::string> name = ex.FloatInput(v, g);
+      if (!name) return name.error();
+      inputs.push_back(*name);
+    }
+  }
+  while (!inputs.empty() && inputs.back().empty()) inputs.pop_back();
+
+  // Results: a quantized result of anything but quantize is computed in float, then quantized.
+  std::vector<std::string> outputs;
+  std::vector<std::pair<std::string, const ir::Value*>> requantize;
+  for (int i = 0; i < op.num_results(); ++i) {
+    const ir::Value* r = op.result(i);
+    if (r->type()->is_quantized() && kind != OpKind::kQuantize) {
+      std::string f = ex.FreshName(ex.NameOf(r) + "_float");
+      requantize.emplace_back(f, r);
+      outputs.push_back(f);
+    } else {
+      outputs.push_back(ex.NameOf(r));
+    }
+  }
+  std::string node_name = op.name();
+
+  if (kind == OpKind::kSilu) {
+    std::string sig = ex.FreshName(outputs[0] + "_sigmoid");
+    ex.AddNode(g, "Sigmoid", {inputs[0]}, {sig}, node_name);
+    ex.AddNode(g, "Mul", {inputs[0], sig}, {outputs[0]});
+  } else if (kind == OpKind::kGelu) {
+    if (Status s = ExportGelu(op, inputs[0], outputs[0], ex, g); !s.ok()) return s;
+  } else {
+    onnx::NodeProto* node = ex.AddNode(g, OnnxOpType(kind), inputs, outputs, node_name);
+    for (const auto& [name, value] : op.attrs().entries()) {
+      if (DroppedAttr(kind, name)) continue;
+      bool axes_input = name == "axes" && (kind == OpKind::kReduceSum || kind == OpKind::kSqueeze ||
+                                           kind == OpKind::kUnsqueeze);
+      if (axes_input) {
+        // Opset 13 takes these axes as an input.
+        node->add_input(
+            ex.AddInt64s(g, outputs[0] + "_axes", std::get<std::vector<int64_t>>(value)));
+      } else if (kind == OpKind::kConstantOfShape && name == "value") {
+        onnx::AttributeProto* a = node->add_attribute();
+        a->set_name("value");
+        a->set_type(onnx::AttributeProto::TENSOR);
+        onnx::TensorProto* t = a->mutable_t();
+        t->add_dims(1);
+        ir::ScalarType s = op.result()->type()->scalar();
+        t->set_data_type(OnnxElemType(s));
+        double v = std::get<double>(value);
+        std::string bytes(ir::StorageBytes(s, 1), '\0');
+        switch (s) {
+          case ir::ScalarType::kF32: {
+            float f = static_cast<float>(v);
+            std::memcpy(bytes.data(), &f, 4);
+            break;
+          }
+          case ir::ScalarType::kI32: {
+            int32_t x = static_cast<int32_t>(v);
+            std::memcpy(bytes.data(), &x, 4);
+            break;
+          }
+          case ir::ScalarType::kI64: {
+            int64_t x = static_cast<int64_t>(v);
+            std::memcpy(bytes.data(), &x, 8);
+            break;
+          }
+          case ir::ScalarType::kI8:
+          case ir::ScalarType::kU8:
+          case ir::ScalarType::kBool:
+            bytes[0] = static_cast<char>(static_cast<int>(v));
+            break;
+          default:
+            return Status::Error("constant_of_shape of type " + op.result()->type()->ToString() +
+                                 " is not exported yet");
+        }
+        t->set_raw_data(bytes);
+      } else {
+        SetAttr(node, OnnxAttrName(name), value);
+      }
+    }
+    if (kind == OpKind::kEyeLike) {
+      SetAttr(node, "dtype", static_cast<int64_t>(OnnxElemType(op.result()->type()->scalar())));
+    }
+    if (kind == OpKind::kCast) {
+      SetAttr(node, "to", static_cast<int64_t>(OnnxElemType(op.result()->type()->scalar())));
+    } else if (kind == OpKind::kQuantize) {
+      if (Status s = ex.AddQuantParams(g, *op.result()->type(), outputs[0], node); !s.ok())
+        return s;
+    } else if (kind == OpKind::kDequantize) {
+      if (Status s = ex.AddQuantParams(g, *op.operand(0)->type(), inputs[0], node); !s.ok())
+        return s;
+    }
+  }
+  for (const auto& [float_name, value] : requantize) {
+    std::string q = ex.NameOf(value);
+    onnx::NodeProto* node = ex.AddNode(g, "QuantizeLinear", {float_name}, {q});
+    if (Status s = ex.AddQuantParams(g, *value->type(), q, node); !s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
+}  // namespace kiln::onnx_export
