@@ -13,7 +13,9 @@
 
 namespace kiln::ir {
 
-// X(enumerator, text name, bit width, is float, is signed)
+// X(enumerator, text name, bit width, is float, is signed). The first eleven are the types
+// Kiln computes in; f64, u16, u32 and u64 exist so ONNX models that use them import and run on
+// the reference runtime (the target runtimes reject them).
 #define KILN_SCALAR_TYPES(X)       \
   X(kF32, "f32", 32, true, true)   \
   X(kF16, "f16", 16, true, true)   \
@@ -25,7 +27,11 @@ namespace kiln::ir {
   X(kI16, "i16", 16, false, true)  \
   X(kI32, "i32", 32, false, true)  \
   X(kI64, "i64", 64, false, true)  \
-  X(kBool, "bool", 8, false, false)
+  X(kBool, "bool", 8, false, false) \
+  X(kF64, "f64", 64, true, true)   \
+  X(kU16, "u16", 16, false, false) \
+  X(kU32, "u32", 32, false, false) \
+  X(kU64, "u64", 64, false, false)
 
 enum class ScalarType : uint8_t {
 #define KILN_X(e, name, bits, is_float, is_signed) e,
@@ -39,7 +45,7 @@ inline constexpr ScalarType kAllScalarTypes[] = {
 #undef KILN_X
 };
 inline constexpr int kNumScalarTypes = static_cast<int>(std::size(kAllScalarTypes));
-static_assert(kNumScalarTypes == 11, "DESIGN.md lists eleven scalar types");
+static_assert(kNumScalarTypes == 15, "docs/ir.md lists fifteen scalar types");
 
 std::string_view ScalarTypeName(ScalarType t);
 std::optional<ScalarType> ParseScalarType(std::string_view name);

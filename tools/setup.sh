@@ -28,8 +28,6 @@ APT_PACKAGES=(
   # Test models (tools/models): torch exports resnet/mobilenet/transformer; the trained
   # Fashion-MNIST CNN and the demo use the real dataset.
   python3-torch python3-torchvision dataset-fashion-mnist
-  # The ONNX Runtime oracle runs under Node.js (tests/oracle).
-  nodejs npm
 )
 
 SUDO=()
@@ -76,6 +74,11 @@ install_oracle_npm_packages() {
   if [[ ! -f "${dir}/package.json" ]]; then
     echo "setup: oracle npm packages: none (no ${dir}/package.json)"
     return
+  fi
+  # Node.js may come from Debian or elsewhere (e.g. NodeSource, whose nodejs includes npm):
+  # only a missing command makes us install Debian's.
+  if ! command -v node >/dev/null 2>&1; then
+    install_apt_packages nodejs
   fi
   if ! command -v npm >/dev/null 2>&1; then
     install_apt_packages npm

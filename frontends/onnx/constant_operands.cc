@@ -208,6 +208,18 @@ ir::Value* AddScalarConstant(ir::Graph& graph, ScalarType scalar, double value,
     case ScalarType::kBool:
       bytes = {static_cast<uint8_t>(value != 0 ? 1 : 0)};
       break;
+    case ScalarType::kF64:
+      bytes = RawBytes(value);
+      break;
+    case ScalarType::kU16:
+      bytes = IntBytes<uint16_t>(value);
+      break;
+    case ScalarType::kU32:
+      bytes = IntBytes<uint32_t>(value);
+      break;
+    case ScalarType::kU64:
+      bytes = IntBytes<uint64_t>(value);
+      break;
   }
   const ir::TensorType* type = graph.context().GetType(scalar, ir::Shape());
   return graph.AddConstant(type, ir::TensorData::FromBytes(std::move(bytes)), name);

@@ -126,6 +126,14 @@ int32_t OnnxElemType(ScalarType scalar) {
       return onnx::TensorProto::INT64;
     case ScalarType::kBool:
       return onnx::TensorProto::BOOL;
+    case ScalarType::kF64:
+      return onnx::TensorProto::DOUBLE;
+    case ScalarType::kU16:
+      return onnx::TensorProto::UINT16;
+    case ScalarType::kU32:
+      return onnx::TensorProto::UINT32;
+    case ScalarType::kU64:
+      return onnx::TensorProto::UINT64;
     case ScalarType::kI4:
     case ScalarType::kU4:
       return onnx::TensorProto::UNDEFINED;

@@ -31,6 +31,14 @@ std::optional<ScalarType> ScalarTypeFromOnnx(int32_t onnx_elem_type) {
       return ScalarType::kI64;
     case TensorProto::BOOL:
       return ScalarType::kBool;
+    case TensorProto::DOUBLE:
+      return ScalarType::kF64;
+    case TensorProto::UINT16:
+      return ScalarType::kU16;
+    case TensorProto::UINT32:
+      return ScalarType::kU32;
+    case TensorProto::UINT64:
+      return ScalarType::kU64;
     default:
       return std::nullopt;
   }
@@ -114,6 +122,18 @@ onnx::TypeProto OnnxTypeFromKiln(const ir::TensorType& type) {
       break;
     case ScalarType::kBool:
       elem = TensorProto::BOOL;
+      break;
+    case ScalarType::kF64:
+      elem = TensorProto::DOUBLE;
+      break;
+    case ScalarType::kU16:
+      elem = TensorProto::UINT16;
+      break;
+    case ScalarType::kU32:
+      elem = TensorProto::UINT32;
+      break;
+    case ScalarType::kU64:
+      elem = TensorProto::UINT64;
       break;
   }
   t->set_elem_type(elem);

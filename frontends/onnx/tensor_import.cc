@@ -62,6 +62,18 @@ std::vector<uint8_t> FromTypedField(const onnx::TensorProto& t, ScalarType scala
       for (int i = 0; i < t.int32_data_size(); ++i) bytes[i] = t.int32_data(i) != 0 ? 1 : 0;
       return bytes;
     }
+    case ScalarType::kF64:
+      *count = t.double_data_size();
+      return Pack<double>(t.double_data());
+    case ScalarType::kU16:
+      *count = t.int32_data_size();
+      return Pack<uint16_t>(t.int32_data());
+    case ScalarType::kU32:
+      *count = t.uint64_data_size();
+      return Pack<uint32_t>(t.uint64_data());
+    case ScalarType::kU64:
+      *count = t.uint64_data_size();
+      return Pack<uint64_t>(t.uint64_data());
     default:
       *count = 0;
       return {};

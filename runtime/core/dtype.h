@@ -25,7 +25,11 @@ namespace kiln::rt {
   X(kI16, "i16", 16, false, true)  \
   X(kI32, "i32", 32, false, true)  \
   X(kI64, "i64", 64, false, true)  \
-  X(kBool, "bool", 8, false, false)
+  X(kBool, "bool", 8, false, false) \
+  X(kF64, "f64", 64, true, true)   \
+  X(kU16, "u16", 16, false, false) \
+  X(kU32, "u32", 32, false, false) \
+  X(kU64, "u64", 64, false, false)
 
 enum class DType : uint8_t {
 #define KILN_X(e, name, bits, is_float, is_signed) e,
@@ -38,7 +42,7 @@ inline constexpr int kNumDTypes = 0
     KILN_DTYPES(KILN_X)
 #undef KILN_X
     ;
-static_assert(kNumDTypes == 11);
+static_assert(kNumDTypes == 15);
 
 constexpr std::string_view DTypeName(DType t) {
   switch (t) {

@@ -45,6 +45,14 @@ double Element(const ref::Tensor& t, int64_t i) {
       return static_cast<double>(t.data<int64_t>()[i]);
     case DType::kBool:
       return t.data<uint8_t>()[i] != 0;
+    case DType::kF64:
+      return t.data<double>()[i];
+    case DType::kU16:
+      return t.data<uint16_t>()[i];
+    case DType::kU32:
+      return t.data<uint32_t>()[i];
+    case DType::kU64:
+      return static_cast<double>(t.data<uint64_t>()[i]);
     case DType::kI4:
     case DType::kU4: {
       int v = (t.data<uint8_t>()[i / 2] >> (4 * (i % 2))) & 0xF;

@@ -2,7 +2,6 @@
 
 #include <bit>
 #include <cstring>
-#include <optional>
 #include <string>
 
 namespace kiln::cli {
@@ -11,7 +10,7 @@ namespace {
 using rt::DType;
 using rt::NpyDType;
 
-std::optional<DType> DTypeFromNpy(NpyDType t) {
+DType DTypeFromNpy(NpyDType t) {
   switch (t) {
     case NpyDType::kF32:
       return DType::kF32;
@@ -29,9 +28,16 @@ std::optional<DType> DTypeFromNpy(NpyDType t) {
       return DType::kI64;
     case NpyDType::kBool:
       return DType::kBool;
-    default:
-      return std::nullopt;
+    case NpyDType::kF64:
+      return DType::kF64;
+    case NpyDType::kU16:
+      return DType::kU16;
+    case NpyDType::kU32:
+      return DType::kU32;
+    case NpyDType::kU64:
+      return DType::kU64;
   }
+  return DType::kF32;  // unreachable: every .npy dtype has a tensor dtype
 }
 
 float Bf16ToFloat(uint16_t bits) { return std::bit_cast<float>(static_cast<uint32_t>(bits) << 16); }
@@ -50,14 +56,7 @@ std::vector<uint8_t> Unpack4(const ref::Tensor& t, bool is_signed) {
 }  // namespace
 
 Expected<ref::Tensor> TensorFromNpy(const rt::NpyArray& array, std::string_view name_for_errors) {
-  std::optional<DType> dtype = DTypeFromNpy(array.dtype);
-  if (!dtype) {
-    return Status::Error(std::string(name_for_errors) + ": dtype " +
-                         std::string(rt::NpyDTypeName(array.dtype)) +
-                         " is not supported (Kiln tensors are f32, f16, i8, u8, i16, i32, i64 "
-                         "or bool)");
-  }
-  rt::Result<ref::Tensor> t = ref::Tensor::Empty(*dtype, array.shape);
+  rt::Result<ref::Tensor> t = ref::Tensor::Empty(DTypeFromNpy(array.dtype), array.shape);
   if (!t.ok()) return Status::Error(std::string(name_for_errors) + ": " + t.status().message());
   if (!array.data.empty()) std::memcpy(t->mutable_raw(), array.data.data(), array.data.size());
   return std::move(*t);
@@ -106,6 +105,18 @@ rt::NpyArray NpyFromTensor(const ref::Tensor& tensor) {
       break;
     case DType::kBool:
       a.dtype = NpyDType::kBool;
+      break;
+    case DType::kF64:
+      a.dtype = NpyDType::kF64;
+      break;
+    case DType::kU16:
+      a.dtype = NpyDType::kU16;
+      break;
+    case DType::kU32:
+      a.dtype = NpyDType::kU32;
+      break;
+    case DType::kU64:
+      a.dtype = NpyDType::kU64;
       break;
   }
   a.data.assign(bytes.begin(), bytes.end());

@@ -1,6 +1,6 @@
 // Converts between `.npy` arrays (what users hand to `kiln run`) and reference-runtime tensors.
-// Types .npy cannot hold are widened on the way out (bf16 -> f32, i4 -> i8, u4 -> u8); types
-// Kiln has no tensor type for (f64, u16, u32, u64) are an error on the way in.
+// Every .npy dtype has a tensor dtype; the tensor dtypes .npy cannot hold are widened on the way
+// out (bf16 -> f32, i4 -> i8, u4 -> u8).
 //
 //   Expected<ref::Tensor> t = TensorFromNpy(array, "x.npy");
 //   rt::NpyArray a = NpyFromTensor(*t);

@@ -67,11 +67,10 @@ void RegisterNormalizationOps(OpKernelTable& table);  // batch/layer/instance no
 void RegisterReductionOps(OpKernelTable& table);      // reduce_*, arg_max/min, softmax, log_softmax
 void RegisterMovementOps(OpKernelTable& table);  // reshape, transpose, concat, slice, gather, ...
 void RegisterQuantizationOps(OpKernelTable& table);  // quantize, dequantize
-void RegisterMathOps(OpKernelTable& table);  // trig, shrink, is_nan/inf, bit_shift, sum/mean, ...
-void RegisterIndexingOps(OpKernelTable& table);   // gather_nd, scatter_*, one_hot, top_k, ...
-void RegisterLinalgOps(OpKernelTable& table);     // einsum, det
-void RegisterVisionOps(OpKernelTable& table);     // lrn, max_unpool, grid_sample, roi_align, nms
-void RegisterRecurrentOps(OpKernelTable& table);  // rnn, gru, lstm
+void RegisterIndexingOps(OpKernelTable& table);      // gather_nd, scatter_*, one_hot, top_k, ...
+void RegisterLinalgOps(OpKernelTable& table);        // einsum, det
+void RegisterVisionOps(OpKernelTable& table);        // lrn, max_unpool, grid_sample, roi_align, nms
+void RegisterRecurrentOps(OpKernelTable& table);     // rnn, gru, lstm
 
 // All of the above.
 void RegisterAllOpKernels(OpKernelTable& table);

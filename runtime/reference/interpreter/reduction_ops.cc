@@ -1,4 +1,4 @@
-// Op kernels for reduce_*, arg_max, arg_min, softmax and log_softmax.
+// Op kernels for reduce_*, arg_max, arg_min, softmax, log_softmax and hardmax.
 #include <string>
 
 #include "runtime/reference/interpreter/op_kernels.h"
@@ -49,6 +49,11 @@ Status RunSoftmax(OpKernelContext& ctx) {
                    Softmax(*ctx.operand(0), ctx.op.attrs().GetInt("axis", -1), kLog, ctx.threads));
 }
 
+Status RunHardmax(OpKernelContext& ctx) {
+  if (ctx.operand(0) == nullptr) return Status::Error("operand 0 is missing");
+  return SetResult(ctx, Hardmax(*ctx.operand(0), ctx.op.attrs().GetInt("axis", -1)));
+}
+
 }  // namespace
 
 void RegisterReductionOps(OpKernelTable& table) {
@@ -59,10 +64,14 @@ void RegisterReductionOps(OpKernelTable& table) {
   table.Register(ir::OpKind::kReduceProd, RunReduce<ReduceKind::kProd>);
   table.Register(ir::OpKind::kReduceL2, RunReduce<ReduceKind::kL2>);
   table.Register(ir::OpKind::kReduceSumSquare, RunReduce<ReduceKind::kSumSquare>);
+  table.Register(ir::OpKind::kReduceL1, RunReduce<ReduceKind::kL1>);
+  table.Register(ir::OpKind::kReduceLogSum, RunReduce<ReduceKind::kLogSum>);
+  table.Register(ir::OpKind::kReduceLogSumExp, RunReduce<ReduceKind::kLogSumExp>);
   table.Register(ir::OpKind::kArgMax, RunArgReduce<true>);
   table.Register(ir::OpKind::kArgMin, RunArgReduce<false>);
   table.Register(ir::OpKind::kSoftmax, RunSoftmax<false>);
   table.Register(ir::OpKind::kLogSoftmax, RunSoftmax<true>);
+  table.Register(ir::OpKind::kHardmax, RunHardmax);
 }
 
 }  // namespace kiln::ref

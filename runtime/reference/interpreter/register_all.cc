@@ -10,7 +10,6 @@ void RegisterAllOpKernels(OpKernelTable& table) {
   RegisterReductionOps(table);
   RegisterMovementOps(table);
   RegisterQuantizationOps(table);
-  RegisterMathOps(table);
   RegisterIndexingOps(table);
   RegisterLinalgOps(table);
   RegisterVisionOps(table);

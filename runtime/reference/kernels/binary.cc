@@ -92,36 +92,37 @@ T ShiftRight(T a, T n) {
   return static_cast<T>(a >> n);
 }
 
-float FloatMod(float a, float b) {
-  float r = std::fmod(a, b);
-  if (r != 0.0f && ((r < 0.0f) != (b < 0.0f))) r += b;
+template <typename T>
+T FloatMod(T a, T b) {
+  T r = std::fmod(a, b);
+  if (r != 0 && ((r < 0) != (b < 0))) r += b;
   return r;
 }
 
 template <typename T>
 rt::Result<Tensor> BinaryPlain(BinaryOp op, const Tensor& a, const Tensor& b, int threads) {
   auto map = [&](auto f) { return MapBinary<T, T, T>(a, b, a.dtype(), threads, f); };
-  if constexpr (std::is_same_v<T, float>) {
+  if constexpr (std::is_floating_point_v<T>) {
     switch (op) {
       case BinaryOp::kAdd:
-        return map([](float x, float y) { return x + y; });
+        return map([](T x, T y) { return x + y; });
       case BinaryOp::kSub:
-        return map([](float x, float y) { return x - y; });
+        return map([](T x, T y) { return x - y; });
       case BinaryOp::kMul:
-        return map([](float x, float y) { return x * y; });
+        return map([](T x, T y) { return x * y; });
       case BinaryOp::kDiv:
-        return map([](float x, float y) { return x / y; });
+        return map([](T x, T y) { return x / y; });
       case BinaryOp::kPow:
-        return map([](float x, float y) { return std::pow(x, y); });
+        return map([](T x, T y) { return std::pow(x, y); });
       case BinaryOp::kMod:
-        return map([](float x, float y) { return FloatMod(x, y); });
+        return map([](T x, T y) { return FloatMod<T>(x, y); });
       case BinaryOp::kFMod:
-        return map([](float x, float y) { return std::fmod(x, y); });
+        return map([](T x, T y) { return std::fmod(x, y); });
       // NaN propagates, as in numpy's minimum/maximum.
       case BinaryOp::kMin:
-        return map([](float x, float y) { return (x < y || std::isnan(x)) ? x : y; });
+        return map([](T x, T y) { return (x < y || std::isnan(x)) ? x : y; });
       case BinaryOp::kMax:
-        return map([](float x, float y) { return (x > y || std::isnan(x)) ? x : y; });
+        return map([](T x, T y) { return (x > y || std::isnan(x)) ? x : y; });
       case BinaryOp::kPRelu:
       case BinaryOp::kShiftLeft:
       case BinaryOp::kShiftRight:

@@ -38,6 +38,15 @@ Lane<D> Load(const void* data, int64_t i) {
     return static_cast<const int16_t*>(data)[i];
   } else if constexpr (D == DType::kI32) {
     return static_cast<const int32_t*>(data)[i];
+  } else if constexpr (D == DType::kF64) {
+    return static_cast<const double*>(data)[i];
+  } else if constexpr (D == DType::kU16) {
+    return static_cast<const uint16_t*>(data)[i];
+  } else if constexpr (D == DType::kU32) {
+    return static_cast<const uint32_t*>(data)[i];
+  } else if constexpr (D == DType::kU64) {
+    // Values above 2^63 keep their bits but read as negative: the int64 lane's one limit.
+    return static_cast<int64_t>(static_cast<const uint64_t*>(data)[i]);
   } else {
     static_assert(D == DType::kI64);
     return static_cast<const int64_t*>(data)[i];
@@ -59,6 +68,42 @@ void StoreInteger(void* data, int64_t i, int64_t v) {
   static_cast<T*>(data)[i] = static_cast<T>(static_cast<U>(v));
 }
 
+// The C++ type of an integer dtype stored one per element.
+template <DType D>
+struct IntegerOf;
+template <>
+struct IntegerOf<DType::kI8> {
+  using type = int8_t;
+};
+template <>
+struct IntegerOf<DType::kU8> {
+  using type = uint8_t;
+};
+template <>
+struct IntegerOf<DType::kI16> {
+  using type = int16_t;
+};
+template <>
+struct IntegerOf<DType::kU16> {
+  using type = uint16_t;
+};
+template <>
+struct IntegerOf<DType::kI32> {
+  using type = int32_t;
+};
+template <>
+struct IntegerOf<DType::kU32> {
+  using type = uint32_t;
+};
+template <>
+struct IntegerOf<DType::kI64> {
+  using type = int64_t;
+};
+template <>
+struct IntegerOf<DType::kU64> {
+  using type = uint64_t;
+};
+
 template <DType D, typename L>
 void Store(void* data, int64_t i, L v) {
   constexpr bool kFromFloat = std::is_same_v<L, double>;
@@ -66,6 +111,8 @@ void Store(void* data, int64_t i, L v) {
     static_cast<uint8_t*>(data)[i] = v != 0 ? 1 : 0;
   } else if constexpr (D == DType::kF32) {
     static_cast<float*>(data)[i] = static_cast<float>(v);
+  } else if constexpr (D == DType::kF64) {
+    static_cast<double*>(data)[i] = static_cast<double>(v);
   } else if constexpr (D == DType::kF16) {
     static_cast<uint16_t*>(data)[i] = FloatToHalf(static_cast<float>(v));
   } else if constexpr (D == DType::kBF16) {
@@ -84,15 +131,15 @@ void Store(void* data, int64_t i, L v) {
     byte = (i % 2 == 0) ? static_cast<uint8_t>((byte & 0xf0) | nibble)
                         : static_cast<uint8_t>((byte & 0x0f) | (nibble << 4));
   } else {
-    using T = std::conditional_t<
-        D == DType::kI8, int8_t,
-        std::conditional_t<
-            D == DType::kU8, uint8_t,
-            std::conditional_t<D == DType::kI16, int16_t,
-                               std::conditional_t<D == DType::kI32, int32_t, int64_t>>>>;
+    using T = typename IntegerOf<D>::type;
     if constexpr (kFromFloat) {
-      static_cast<T*>(data)[i] = static_cast<T>(
-          TruncateSaturate(v, std::numeric_limits<T>::min(), std::numeric_limits<T>::max()));
+      // u64's range is clamped to int64's, the lane's.
+      constexpr int64_t kHi =
+          std::numeric_limits<T>::max() > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())
+              ? std::numeric_limits<int64_t>::max()
+              : static_cast<int64_t>(std::numeric_limits<T>::max());
+      static_cast<T*>(data)[i] =
+          static_cast<T>(TruncateSaturate(v, std::numeric_limits<T>::min(), kHi));
     } else {
       StoreInteger<T>(data, i, v);
     }

@@ -1,4 +1,4 @@
-// Element type conversion between any two of the eleven runtime dtypes (ONNX Cast).
+// Element type conversion between any two of the runtime dtypes (ONNX Cast).
 //
 //   rt::Result<Tensor> h = Cast(x, DType::kF16);   // f32 -> f16, round to nearest even
 //   rt::Result<Tensor> w = Widen(h.value());        // f16 -> f32, for computing

@@ -1,6 +1,6 @@
 // Turns a runtime DType into a C++ type for kernels written as templates. Kernels compute on
-// the "plain" dtypes whose elements are ordinary C++ scalars (f32, i8, u8, i16, i32, i64,
-// bool); f16, bf16, i4 and u4 are widened first (see WidenedDType in kernels/cast.h).
+// the "plain" dtypes whose elements are ordinary C++ scalars (f32, f64, i8, u8, i16, u16,
+// i32, u32, i64, u64, bool); f16, bf16, i4 and u4 are widened first (see WidenedDType in kernels/cast.h).
 //
 //   VisitPlainDType(t.dtype(), [&](auto tag) {
 //     using T = typename decltype(tag)::type;   // e.g. float for kF32
@@ -46,6 +46,14 @@ decltype(auto) VisitPlainDType(rt::DType t, Fn&& fn, Otherwise&& otherwise) {
       return fn(TypeTag<int64_t>{});
     case rt::DType::kBool:
       return fn(TypeTag<bool>{});
+    case rt::DType::kF64:
+      return fn(TypeTag<double>{});
+    case rt::DType::kU16:
+      return fn(TypeTag<uint16_t>{});
+    case rt::DType::kU32:
+      return fn(TypeTag<uint32_t>{});
+    case rt::DType::kU64:
+      return fn(TypeTag<uint64_t>{});
     default:
       return otherwise();
   }

@@ -64,6 +64,18 @@ rt::Result<Tensor> Fill(DType dtype, const Shape& shape, double value) {
     case DType::kBool:
       FillWith<uint8_t>(t, value != 0 ? 1 : 0);
       break;
+    case DType::kF64:
+      FillWith<double>(t, value);
+      break;
+    case DType::kU16:
+      FillWith<uint16_t>(t, ToInt<uint16_t>(value));
+      break;
+    case DType::kU32:
+      FillWith<uint32_t>(t, ToInt<uint32_t>(value));
+      break;
+    case DType::kU64:
+      FillWith<uint64_t>(t, SaturateInt<uint64_t>(value, 0.0, 18446744073709549568.0));
+      break;
     case DType::kI4:
     case DType::kU4: {
       uint8_t nibble = dtype == DType::kI4

@@ -1,7 +1,8 @@
-// Reductions over a set of axes (ONNX ReduceMean/Sum/Max/Min/Prod/L2/SumSquare, opset 18
-// form with the axes given as a list). Empty axes reduce every dim unless
-// noop_with_empty_axes, which returns the input unchanged. f32, i32 and i64; f32 accumulates
-// in double, integers in int64.
+// Reductions over a set of axes (ONNX ReduceMean/Sum/Max/Min/Prod/L2/SumSquare/L1/LogSum/
+// LogSumExp, opset 18 form with the axes given as a list). Empty axes reduce every dim unless
+// noop_with_empty_axes, which returns the input unchanged. Every plain numeric dtype (not
+// bool); floats accumulate in double, integers in 64 bits, and the log kinds compute in double
+// for every dtype. LogSumExp subtracts each group's maximum first, so large inputs stay finite.
 //
 //   ReduceParams p{.axes = {2, 3}, .keepdims = true};
 //   rt::Result<Tensor> y = Reduce(ReduceKind::kMean, x, p);  // [N,C,H,W] -> [N,C,1,1]
@@ -15,7 +16,18 @@
 
 namespace kiln::ref {
 
-enum class ReduceKind { kMean, kSum, kMax, kMin, kProd, kL2, kSumSquare };
+enum class ReduceKind {
+  kMean,
+  kSum,
+  kMax,
+  kMin,
+  kProd,
+  kL2,
+  kSumSquare,
+  kL1,         // sum of |x|
+  kLogSum,     // log(sum(x))
+  kLogSumExp,  // log(sum(exp(x)))
+};
 
 struct ReduceParams {
   std::vector<int64_t> axes = {};  // may be negative; duplicates are an error

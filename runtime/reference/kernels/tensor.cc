@@ -66,6 +66,12 @@ Tensor Tensor::Borrow(DType dtype, Shape shape, const void* data,
   return t;
 }
 
+Tensor Tensor::WithDType(DType dtype) const {
+  Tensor t = *this;
+  if (rt::DTypeBits(dtype) == rt::DTypeBits(dtype_)) t.dtype_ = dtype;
+  return t;
+}
+
 Tensor Tensor::WithShape(Shape shape) const {
   Tensor t = *this;
   t.shape_ = std::move(shape);

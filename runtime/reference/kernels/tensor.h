@@ -66,6 +66,8 @@ class Tensor {
 
   // The same storage under another shape with the same number of elements.
   Tensor WithShape(Shape shape) const;
+  // The same storage read as another dtype of the same bit width (u16 bits as bf16).
+  Tensor WithDType(DType dtype) const;
 
  private:
   DType dtype_ = DType::kF32;

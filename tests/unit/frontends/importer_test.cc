@@ -190,15 +190,28 @@ TEST(ImporterTest, NegativeAndAbsurdDims) {
 }
 
 TEST(ImporterTest, UnsupportedElementTypesNameTheTensor) {
-  for (auto [elem, name] : {std::pair{TP::DOUBLE, "DOUBLE"},
-                            {TP::STRING, "STRING"},
-                            {TP::UINT16, "UINT16"},
-                            {TP::UINT32, "UINT32"},
-                            {TP::UINT64, "UINT64"}}) {
+  for (auto [elem, name] : {std::pair{TP::STRING, "STRING"},
+                            {TP::COMPLEX64, "COMPLEX64"},
+                            {TP::COMPLEX128, "COMPLEX128"}}) {
     OnnxModelBuilder m;
     m.Input("d", elem, {2});
     m.Output("d");
     EXPECT_EQ(ErrorOf(m), std::string("model.onnx: tensor 'd' has unsupported dtype ") + name);
+  }
+}
+
+TEST(ImporterTest, WideAndUnsignedElementTypesImport) {
+  for (auto [elem, scalar] : {std::pair{TP::DOUBLE, ir::ScalarType::kF64},
+                              {TP::UINT16, ir::ScalarType::kU16},
+                              {TP::UINT32, ir::ScalarType::kU32},
+                              {TP::UINT64, ir::ScalarType::kU64}}) {
+    OnnxModelBuilder m;
+    m.Input("d", elem, {2});
+    m.Output("d");
+    ir::Context ctx;
+    Expected<std::unique_ptr<ir::Graph>> g = ImportOnnxBytes(m.Bytes(), "model.onnx", ctx);
+    ASSERT_TRUE(g) << g.error().message();
+    EXPECT_EQ((*g)->input(0)->type()->scalar(), scalar);
   }
 }
 

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <limits>
 #include <random>
+#include <utility>
 #include <vector>
 
 namespace kiln::ref {
@@ -60,6 +61,17 @@ std::vector<double> NaiveReduce(ReduceKind kind, const std::vector<float>& xs, c
         for (double x : g) v += x * x;
         v = std::sqrt(v);
         break;
+      case ReduceKind::kL1:
+        for (double x : g) v += std::abs(x);
+        break;
+      case ReduceKind::kLogSum:
+        for (double x : g) v += x;
+        v = std::log(v);
+        break;
+      case ReduceKind::kLogSumExp:
+        for (double x : g) v += std::exp(x);
+        v = std::log(v);
+        break;
     }
     out.push_back(v);
   }
@@ -76,7 +88,8 @@ TEST(ReduceTest, MatchesNaiveForEveryKindAndAxisSet) {
   const std::vector<std::vector<int64_t>> axis_sets = {{},     {0},    {1},       {-1},
                                                        {1, 2}, {0, 3}, {3, -3, 0}};
   for (ReduceKind kind : {ReduceKind::kMean, ReduceKind::kSum, ReduceKind::kMax, ReduceKind::kMin,
-                          ReduceKind::kProd, ReduceKind::kL2, ReduceKind::kSumSquare}) {
+                          ReduceKind::kProd, ReduceKind::kL2, ReduceKind::kSumSquare,
+                          ReduceKind::kL1, ReduceKind::kLogSum, ReduceKind::kLogSumExp}) {
     for (const auto& axes : axis_sets) {
       for (bool keep : {true, false}) {
         ReduceParams p{.axes = axes, .keepdims = keep};
@@ -124,6 +137,75 @@ TEST(ReduceTest, EmptyAxesNoopAndIntegers) {
   ASSERT_TRUE(y.ok());
   EXPECT_EQ(y->shape(), (Shape{1}));
   EXPECT_EQ(y->data<int32_t>()[0], 2);  // 11 / 4, truncated
+}
+
+TEST(ReduceTest, L1CountsNegativeValuesByMagnitude) {
+  Tensor x = Tensor::FromVector(DType::kF32, {2, 2}, std::vector<float>{-1.5f, 2, 3, -4});
+  rt::Result<Tensor> y = Reduce(ReduceKind::kL1, x, {.axes = {1}, .keepdims = false});
+  ASSERT_TRUE(y.ok()) << y.status().message();
+  EXPECT_THAT(std::vector<float>(y->data<float>(), y->data<float>() + 2),
+              ElementsAreArray({3.5f, 7.0f}));
+  Tensor i = Tensor::FromVector(DType::kI32, {3}, std::vector<int32_t>{-2, 5, -7});
+  y = Reduce(ReduceKind::kL1, i, {});
+  ASSERT_TRUE(y.ok()) << y.status().message();
+  EXPECT_EQ(y->data<int32_t>()[0], 14);
+}
+
+TEST(ReduceTest, LogSumExpStaysFiniteForLargeInputs) {
+  // exp(1000) overflows double; the shifted form gives 1001 + log(1 + e^-1).
+  Tensor x = Tensor::FromVector(DType::kF32, {2}, std::vector<float>{1000.0f, 1001.0f});
+  rt::Result<Tensor> y = Reduce(ReduceKind::kLogSumExp, x, {.keepdims = false});
+  ASSERT_TRUE(y.ok()) << y.status().message();
+  const double want = 1001.0 + std::log1p(std::exp(-1.0));
+  EXPECT_NEAR(y->data<float>()[0], want, 1e-6 * want);
+  Tensor tiny = Tensor::FromVector(DType::kF32, {2}, std::vector<float>{-1000.0f, -1001.0f});
+  y = Reduce(ReduceKind::kLogSumExp, tiny, {.keepdims = false});
+  ASSERT_TRUE(y.ok()) << y.status().message();
+  const double want_tiny = -1000.0 + std::log1p(std::exp(-1.0));
+  EXPECT_NEAR(y->data<float>()[0], want_tiny, 1e-6 * std::abs(want_tiny));
+}
+
+TEST(ReduceTest, LogSumExpInDouble) {
+  Tensor x = Tensor::FromVector(DType::kF64, {3}, std::vector<double>{700.0, 710.0, 705.0});
+  rt::Result<Tensor> y = Reduce(ReduceKind::kLogSumExp, x, {.keepdims = false});
+  ASSERT_TRUE(y.ok()) << y.status().message();
+  ASSERT_EQ(y->dtype(), DType::kF64);
+  const double want = 710.0 + std::log(std::exp(-10.0) + 1.0 + std::exp(-5.0));
+  EXPECT_NEAR(y->data<double>()[0], want, 1e-14 * want);
+}
+
+TEST(ReduceTest, EmptyGroupsGiveTheIdentityOfEachKind) {
+  // Reducing a zero-size dim: sums are 0, so the logs are -inf (ONNX's empty-set tests).
+  Tensor x = Tensor::FromVector(DType::kF32, {2, 0}, std::vector<float>{});
+  const float inf = std::numeric_limits<float>::infinity();
+  const std::vector<std::pair<ReduceKind, float>> cases = {{ReduceKind::kL1, 0.0f},
+                                                           {ReduceKind::kSum, 0.0f},
+                                                           {ReduceKind::kLogSum, -inf},
+                                                           {ReduceKind::kLogSumExp, -inf}};
+  for (const auto& [kind, want] : cases) {
+    rt::Result<Tensor> y = Reduce(kind, x, {.axes = {1}});
+    ASSERT_TRUE(y.ok()) << y.status().message();
+    EXPECT_EQ(y->shape(), (Shape{2, 1}));
+    EXPECT_EQ(y->data<float>()[0], want) << "kind " << int(kind);
+  }
+  // All -inf inputs: the max shift must not turn into inf - inf.
+  Tensor neg = Tensor::FromVector(DType::kF32, {2}, std::vector<float>{-inf, -inf});
+  rt::Result<Tensor> y = Reduce(ReduceKind::kLogSumExp, neg, {});
+  ASSERT_TRUE(y.ok()) << y.status().message();
+  EXPECT_EQ(y->data<float>()[0], -inf);
+}
+
+TEST(ReduceTest, SmallIntegerTypesAccumulateWide) {
+  // 3 * 200 overflows u8 while summing; the accumulator does not, the result wraps once.
+  Tensor x = Tensor::FromVector(DType::kU8, {3}, std::vector<uint8_t>{200, 200, 200});
+  rt::Result<Tensor> y = Reduce(ReduceKind::kMax, x, {});
+  ASSERT_TRUE(y.ok()) << y.status().message();
+  EXPECT_EQ(y->data<uint8_t>()[0], 200);
+  y = Reduce(ReduceKind::kMean, x, {});
+  ASSERT_TRUE(y.ok()) << y.status().message();
+  EXPECT_EQ(y->data<uint8_t>()[0], 200);
+  Tensor b = Tensor::FromVector(DType::kBool, {2}, std::vector<uint8_t>{1, 0});
+  EXPECT_FALSE(Reduce(ReduceKind::kSum, b, {}).ok());
 }
 
 TEST(ReduceTest, RejectsBadAxes) {

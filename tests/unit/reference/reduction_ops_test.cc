@@ -97,5 +97,33 @@ TEST_F(ReductionOpsTest, SoftmaxDefaultsToTheLastAxis) {
   EXPECT_NEAR(std::exp(Floats()[1]), y[1], 1e-6);
 }
 
+TEST_F(ReductionOpsTest, HardmaxDefaultsToTheLastAxis) {
+  ir::Op* op = b_.CreateOp(ir::OpKind::kHardmax, {xv_}, {b_.F32({2, 3})});
+  ASSERT_TRUE(Run(*op).ok());
+  EXPECT_THAT(Floats(), ElementsAreArray({0.0f, 1.0f, 0.0f, 0.0f, 0.0f, 1.0f}));
+  ir::AttrMap attrs;
+  attrs.Set("axis", int64_t{0});
+  ir::Op* cols = b_.CreateOp(ir::OpKind::kHardmax, {xv_}, {b_.F32({2, 3})}, attrs);
+  ASSERT_TRUE(Run(*cols).ok());
+  EXPECT_THAT(Floats(), ElementsAreArray({0.0f, 1.0f, 0.0f, 1.0f, 0.0f, 1.0f}));
+}
+
+TEST_F(ReductionOpsTest, LogAndL1ReductionsAreRegistered) {
+  ir::AttrMap rows;
+  rows.Set("axes", std::vector<int64_t>{1});
+  rows.Set("keepdims", int64_t{0});
+  const std::vector<int64_t> two = {2};
+  ir::Op* l1 = b_.CreateOp(ir::OpKind::kReduceL1, {xv_}, {b_.F32(two)}, rows);
+  ASSERT_TRUE(Run(*l1).ok());
+  EXPECT_THAT(Floats(), ElementsAreArray({9.0f, 12.0f}));
+  ir::Op* log_sum = b_.CreateOp(ir::OpKind::kReduceLogSum, {xv_}, {b_.F32(two)}, rows);
+  ASSERT_TRUE(Run(*log_sum).ok());
+  EXPECT_NEAR(Floats()[1], std::log(12.0), 1e-6 * std::log(12.0));
+  ir::Op* lse = b_.CreateOp(ir::OpKind::kReduceLogSumExp, {xv_}, {b_.F32(two)}, rows);
+  ASSERT_TRUE(Run(*lse).ok());
+  const double want = std::log(std::exp(1.0) + std::exp(5.0) + std::exp(3.0));
+  EXPECT_NEAR(Floats()[0], want, 1e-6 * want);
+}
+
 }  // namespace
 }  // namespace kiln::ref

@@ -55,5 +55,42 @@ TEST(SoftmaxTest, RejectsBadAxis) {
   EXPECT_FALSE(Softmax(x, -2, true).ok());
 }
 
+TEST(HardmaxTest, MarksTheFirstMaximumAlongTheAxis) {
+  // Small integers as floats give many ties; the first index of the maximum wins.
+  const Shape shape = {3, 4, 5};
+  std::mt19937 rng(5);
+  std::uniform_int_distribution<int> dist(0, 3);
+  std::vector<float> xs(60);
+  for (float& v : xs) v = static_cast<float>(dist(rng));
+  Tensor x = Tensor::FromVector(DType::kF32, shape, xs);
+  const int64_t strides[] = {20, 5, 1};
+  for (int64_t axis : {0, 1, 2, -1, -3}) {
+    const int a = static_cast<int>(axis < 0 ? axis + 3 : axis);
+    rt::Result<Tensor> y = Hardmax(x, axis);
+    ASSERT_TRUE(y.ok()) << y.status().message();
+    ASSERT_EQ(y->shape(), shape);
+    for (int64_t i = 0; i < 60; ++i) {
+      const int64_t pos = (i / strides[a]) % shape[a];
+      const int64_t base = i - pos * strides[a];
+      int64_t first_max = 0;
+      for (int64_t j = 1; j < shape[a]; ++j) {
+        if (xs[base + j * strides[a]] > xs[base + first_max * strides[a]]) first_max = j;
+      }
+      EXPECT_EQ(y->data<float>()[i], pos == first_max ? 1.0f : 0.0f) << "axis " << axis;
+    }
+  }
+}
+
+TEST(HardmaxTest, IntegersAndBadAxis) {
+  Tensor x = Tensor::FromVector(DType::kI32, {2, 3}, std::vector<int32_t>{-5, -1, -3, 7, 7, 2});
+  rt::Result<Tensor> y = Hardmax(x, 1);
+  ASSERT_TRUE(y.ok()) << y.status().message();
+  EXPECT_EQ(std::vector<int32_t>(y->data<int32_t>(), y->data<int32_t>() + 6),
+            (std::vector<int32_t>{0, 1, 0, 1, 0, 0}));
+  EXPECT_FALSE(Hardmax(x, 2).ok());
+  Tensor scalar = Tensor::FromVector(DType::kF32, {}, std::vector<float>{1});
+  EXPECT_FALSE(Hardmax(scalar, 0).ok());
+}
+
 }  // namespace
 }  // namespace kiln::ref
