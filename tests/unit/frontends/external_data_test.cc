@@ -98,5 +98,43 @@ TEST_F(ExternalDataTest, ImporterReadsInitializersRelativeToTheModel) {
               HasSubstr("model.onnx: tensor 'w': external data needs the model's directory"));
 }
 
+// Models over protobuf's 2 GB limit keep their weights in external files: a 2.25 GB sparse
+// file (no disk or memory cost until read) holds a 2.2 GB tensor and, past the 2 GB mark, a
+// small one; both import without being copied, and the small one reads back exactly.
+TEST_F(ExternalDataTest, TensorsBeyondTwoGigabytesImport) {
+  constexpr int64_t kBigFloats = 550'000'000;  // 2.2e9 bytes
+  constexpr int64_t kSmallOffset = int64_t{2'240'000'000};
+  fs::path bin = dir_ / "model" / "big.bin";
+  {
+    std::ofstream out(bin, std::ios::binary);
+    out.seekp(kSmallOffset);
+    float values[4] = {5.0f, -6.0f, 7.5f, 8.0f};
+    out.write(reinterpret_cast<const char*>(values), sizeof values);
+  }
+  ASSERT_EQ(fs::file_size(bin), static_cast<uintmax_t>(kSmallOffset + 16));
+  OnnxModelBuilder m;
+  onnx::TensorProto big = Tensor("big.bin", "0", std::to_string(kBigFloats * 4));
+  big.set_name("big");
+  big.set_dims(0, kBigFloats);
+  *m.model.mutable_graph()->add_initializer() = big;
+  onnx::TensorProto small = Tensor("big.bin", std::to_string(kSmallOffset), "16");
+  small.set_name("small");
+  *m.model.mutable_graph()->add_initializer() = small;
+  m.Output("big");
+  m.Output("small");
+  std::string path = (dir_ / "model" / "m.onnx").string();
+  std::ofstream(path, std::ios::binary) << m.Bytes();
+  ir::Context ctx;
+  auto g = ImportOnnxFile(path, ctx);
+  ASSERT_TRUE(g) << g.error().message();
+  ASSERT_EQ((*g)->num_constants(), 2);
+  EXPECT_EQ((*g)->constant(0)->constant()->data->size(), static_cast<size_t>(kBigFloats * 4));
+  std::span<const float> v = (*g)->constant(1)->constant()->data->As<float>();
+  ASSERT_EQ(v.size(), 4u);
+  EXPECT_EQ(v[0], 5.0f);
+  EXPECT_EQ(v[1], -6.0f);
+  EXPECT_EQ(v[3], 8.0f);
+}
+
 }  // namespace
 }  // namespace kiln::onnx_import
