@@ -14,6 +14,7 @@
 
 #include "frontends/onnx/graph_import.h"
 #include "frontends/onnx/import_state.h"
+#include "frontends/onnx/inference_guard.h"
 #include "ir/str_cat.h"
 #include "ir/verifier.h"
 
@@ -130,6 +131,12 @@ Expected<std::unique_ptr<ir::Graph>> ImportModel(const onnx::ModelProto& model,
                                                  const std::string& model_dir, ir::Context& ctx) {
   Expected<int64_t> opset = CheckVersions(model, file);
   if (!opset) return opset.error();
+  if (Status s = CheckShapeInferenceInputs(model.graph(), file); !s.ok()) return s;
+  for (const onnx::FunctionProto& fn : model.functions()) {
+    onnx::GraphProto body;
+    *body.mutable_node() = fn.node();
+    if (Status s = CheckShapeInferenceInputs(body, file); !s.ok()) return s;
+  }
   onnx::ModelProto inferred = InferredCopy(model);
 
   ImportShared shared{ctx, file, model_dir, {}, 0, {}, 0};
