@@ -16,21 +16,21 @@ namespace kiln::ir {
 // X(enumerator, text name, bit width, is float, is signed). The first eleven are the types
 // Kiln computes in; f64, u16, u32 and u64 exist so ONNX models that use them import and run on
 // the reference runtime (the target runtimes reject them).
-#define KILN_SCALAR_TYPES(X)       \
-  X(kF32, "f32", 32, true, true)   \
-  X(kF16, "f16", 16, true, true)   \
-  X(kBF16, "bf16", 16, true, true) \
-  X(kI8, "i8", 8, false, true)     \
-  X(kU8, "u8", 8, false, false)    \
-  X(kI4, "i4", 4, false, true)     \
-  X(kU4, "u4", 4, false, false)    \
-  X(kI16, "i16", 16, false, true)  \
-  X(kI32, "i32", 32, false, true)  \
-  X(kI64, "i64", 64, false, true)  \
+#define KILN_SCALAR_TYPES(X)        \
+  X(kF32, "f32", 32, true, true)    \
+  X(kF16, "f16", 16, true, true)    \
+  X(kBF16, "bf16", 16, true, true)  \
+  X(kI8, "i8", 8, false, true)      \
+  X(kU8, "u8", 8, false, false)     \
+  X(kI4, "i4", 4, false, true)      \
+  X(kU4, "u4", 4, false, false)     \
+  X(kI16, "i16", 16, false, true)   \
+  X(kI32, "i32", 32, false, true)   \
+  X(kI64, "i64", 64, false, true)   \
   X(kBool, "bool", 8, false, false) \
-  X(kF64, "f64", 64, true, true)   \
-  X(kU16, "u16", 16, false, false) \
-  X(kU32, "u32", 32, false, false) \
+  X(kF64, "f64", 64, true, true)    \
+  X(kU16, "u16", 16, false, false)  \
+  X(kU32, "u32", 32, false, false)  \
   X(kU64, "u64", 64, false, false)
 
 enum class ScalarType : uint8_t {

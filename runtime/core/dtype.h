@@ -14,21 +14,21 @@ namespace kiln::rt {
 
 // X(enumerator, name, bits, is_float, is_signed). i4/u4 pack two values per byte, low nibble
 // first; bool is one byte holding 0 or 1.
-#define KILN_DTYPES(X)             \
-  X(kF32, "f32", 32, true, true)   \
-  X(kF16, "f16", 16, true, true)   \
-  X(kBF16, "bf16", 16, true, true) \
-  X(kI8, "i8", 8, false, true)     \
-  X(kU8, "u8", 8, false, false)    \
-  X(kI4, "i4", 4, false, true)     \
-  X(kU4, "u4", 4, false, false)    \
-  X(kI16, "i16", 16, false, true)  \
-  X(kI32, "i32", 32, false, true)  \
-  X(kI64, "i64", 64, false, true)  \
+#define KILN_DTYPES(X)              \
+  X(kF32, "f32", 32, true, true)    \
+  X(kF16, "f16", 16, true, true)    \
+  X(kBF16, "bf16", 16, true, true)  \
+  X(kI8, "i8", 8, false, true)      \
+  X(kU8, "u8", 8, false, false)     \
+  X(kI4, "i4", 4, false, true)      \
+  X(kU4, "u4", 4, false, false)     \
+  X(kI16, "i16", 16, false, true)   \
+  X(kI32, "i32", 32, false, true)   \
+  X(kI64, "i64", 64, false, true)   \
   X(kBool, "bool", 8, false, false) \
-  X(kF64, "f64", 64, true, true)   \
-  X(kU16, "u16", 16, false, false) \
-  X(kU32, "u32", 32, false, false) \
+  X(kF64, "f64", 64, true, true)    \
+  X(kU16, "u16", 16, false, false)  \
+  X(kU32, "u32", 32, false, false)  \
   X(kU64, "u64", 64, false, false)
 
 enum class DType : uint8_t {

@@ -1,6 +1,7 @@
 // Turns a runtime DType into a C++ type for kernels written as templates. Kernels compute on
 // the "plain" dtypes whose elements are ordinary C++ scalars (f32, f64, i8, u8, i16, u16,
-// i32, u32, i64, u64, bool); f16, bf16, i4 and u4 are widened first (see WidenedDType in kernels/cast.h).
+// i32, u32, i64, u64, bool); f16, bf16, i4 and u4 are widened first (see WidenedDType in
+// kernels/cast.h).
 //
 //   VisitPlainDType(t.dtype(), [&](auto tag) {
 //     using T = typename decltype(tag)::type;   // e.g. float for kF32
