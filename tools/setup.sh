@@ -11,8 +11,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 APT_PACKAGES=(
   # Build.
   cmake ninja-build g++ clang
-  # Sanitizer and libFuzzer runtimes for clang (the asan preset).
-  libclang-rt-14-dev
+  # Sanitizer and libFuzzer runtimes for clang (the asan preset), and clang's OpenMP runtime.
+  libclang-rt-14-dev libomp-dev
   # FileCheck, not and lit for the golden textual-IR tests (tests/lit).
   llvm-14-tools
   # Formatting and static checks (tools/format.sh, tools/check.sh).
