@@ -194,6 +194,46 @@ Problem CheckMatMul(const Op& op) {
   return std::nullopt;
 }
 
+// linear: x[..., K] w[K, N] b[N] -> [..., N].
+Problem CheckLinear(const Op& op) {
+  const TensorType* x = OperandType(op, 0);
+  const TensorType* w = OperandType(op, 1);
+  const TensorType* y = ResultType(op);
+  if (IsRanked(w) && w->rank() != 2) {
+    return StrCat("operand 1 has rank ", w->rank(), ", but linear takes a 2-D weight [K, N]");
+  }
+  if (IsRanked(x) && x->rank() == 0) return "operand 0 is a scalar, but linear needs rank >= 1";
+  const Dim* n = DimAt(w, 1);
+  if (IsRanked(x) && Conflict(DimAt(x, x->rank() - 1), DimAt(w, 0))) {
+    return StrCat("operand 0 has inner dim ", x->shape().dim(x->rank() - 1).ToString(),
+                  ", but operand 1 has ", w->shape().dim(0).ToString());
+  }
+  if (op.num_operands() > 2 && op.operand(2)) {
+    const TensorType* b = OperandType(op, 2);
+    if (IsRanked(b) && (b->rank() != 1 || Conflict(DimAt(b, 0), n))) {
+      return StrCat("operand 2 has shape ", b->shape().ToString(), ", but the bias must be [",
+                    n ? n->ToString() : "?", "]");
+    }
+  }
+  if (IsRanked(x) && IsRanked(y)) {
+    if (y->rank() != x->rank()) {
+      return StrCat("result 0 has rank ", y->rank(), ", but operand 0 has rank ", x->rank());
+    }
+    for (int i = 0; i + 1 < x->rank(); ++i) {
+      if (Conflict(DimAt(y, i), DimAt(x, i))) {
+        return StrCat("result 0 has shape ", y->shape().ToString(), ", but operand 0 has ",
+                      x->shape().ToString());
+      }
+    }
+    if (Conflict(DimAt(y, y->rank() - 1), n)) {
+      return StrCat("result 0 has shape ", y->shape().ToString(), ", but the weight has ",
+                    n->ToString(), " columns");
+    }
+  }
+  if (Problem p = CheckSameScalar(op)) return p;
+  return std::nullopt;
+}
+
 Problem CheckGemm(const Op& op) {
   for (int i = 0; i < 2; ++i) {
     const TensorType* t = OperandType(op, i);
@@ -519,6 +559,8 @@ std::optional<std::string> CheckOpShapes(const Op& op) {
       return CheckMatMul(op);
     case OpKind::kGemm:
       return CheckGemm(op);
+    case OpKind::kLinear:
+      return CheckLinear(op);
     case OpKind::kConv:
     case OpKind::kConvTranspose:
       return CheckConv(op);

@@ -14,6 +14,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "ir/fused_activation.h"
 #include "ir/number_format.h"
 #include "ir/shape_checks.h"
 #include "ir/str_cat.h"
@@ -351,6 +352,11 @@ class Verifier {
     if (Status s = VerifyOperands(g, op); !s.ok()) return s;
     if (Status s = VerifyResults(g, op); !s.ok()) return s;
     if (Status s = VerifyAttributes(op); !s.ok()) return s;
+    if (HasFusedActivationAttrs(op.kind())) {
+      if (Expected<FusedActivation> a = GetFusedActivation(op); !a) {
+        return OpError(op, a.error().message());
+      }
+    }
     if (op.num_regions() != op.schema().num_regions) {
       return OpError(op, StrCat("has ", op.num_regions(), " regions, but ", op.kind_name(),
                                 " takes ", op.schema().num_regions));

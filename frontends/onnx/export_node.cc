@@ -5,6 +5,7 @@
 #include <numbers>
 
 #include "frontends/onnx/export_context.h"
+#include "ir/fused_activation.h"
 
 namespace kiln::onnx_export {
 namespace {
@@ -68,13 +69,13 @@ int64_t MinOpset(OpKind kind) {
   }
 }
 
-Status ExportGelu(const ir::Op& op, const std::string& x, const std::string& y, ExportContext& ex,
-                  onnx::GraphProto* g) {
+void ExportGelu(bool tanh_form, const std::string& x, const std::string& y, ExportContext& ex,
+                onnx::GraphProto* g) {
   std::string base = y + "_gelu";
   auto c = [&](const char* hint, float v) { return ex.AddFloats(g, base + hint, {v}, true); };
   auto t = [&](const char* hint) { return ex.FreshName(base + hint); };
   std::string inner;
-  if (op.attrs().GetString("approximate", "none") == "tanh") {
+  if (tanh_form) {
     // tanh(sqrt(2/pi) * (x + 0.044715 x^3))
     std::string x3 = t("_x3"), scaled = t("_cubic"), sum = t("_sum"), arg = t("_arg");
     inner = t("_tanh");
@@ -95,7 +96,65 @@ Status ExportGelu(const ir::Op& op, const std::string& x, const std::string& y, 
   ex.AddNode(g, "Add", {inner, c("_one", 1.0f)}, {one_plus});
   ex.AddNode(g, "Mul", {x, c("_half", 0.5f)}, {half_x});
   ex.AddNode(g, "Mul", {half_x, one_plus}, {y});
-  return Status::Ok();
+}
+
+// Nodes computing fused activation `a` of `x` into `y`.
+void ExportActivation(const ir::FusedActivation& a, const std::string& x, const std::string& y,
+                      ExportContext& ex, onnx::GraphProto* g) {
+  using ir::ActivationKind;
+  auto set_float = [](onnx::NodeProto* node, const char* name, double v) {
+    SetAttr(node, name, ir::AttrValue(v));
+  };
+  switch (a.kind) {
+    case ActivationKind::kNone:
+      ex.AddNode(g, "Identity", {x}, {y});
+      break;
+    case ActivationKind::kRelu:
+      ex.AddNode(g, "Relu", {x}, {y});
+      break;
+    case ActivationKind::kLeakyRelu:
+      set_float(ex.AddNode(g, "LeakyRelu", {x}, {y}), "alpha", a.alpha);
+      break;
+    case ActivationKind::kClip:
+      ex.AddNode(g, "Clip",
+                 {x, ex.AddFloats(g, y + "_min", {static_cast<float>(a.alpha)}, true),
+                  ex.AddFloats(g, y + "_max", {static_cast<float>(a.beta)}, true)},
+                 {y});
+      break;
+    case ActivationKind::kHardSigmoid: {
+      onnx::NodeProto* node = ex.AddNode(g, "HardSigmoid", {x}, {y});
+      set_float(node, "alpha", a.alpha);
+      set_float(node, "beta", a.beta);
+      break;
+    }
+    case ActivationKind::kHardSwish:
+      if (ex.opset() >= 14) {
+        ex.AddNode(g, "HardSwish", {x}, {y});
+      } else {  // x * hard_sigmoid(x; 1/6, 1/2)
+        std::string hs = ex.FreshName(y + "_hard_sigmoid");
+        onnx::NodeProto* node = ex.AddNode(g, "HardSigmoid", {x}, {hs});
+        set_float(node, "alpha", 1.0 / 6.0);
+        set_float(node, "beta", 0.5);
+        ex.AddNode(g, "Mul", {x, hs}, {y});
+      }
+      break;
+    case ActivationKind::kSigmoid:
+      ex.AddNode(g, "Sigmoid", {x}, {y});
+      break;
+    case ActivationKind::kSilu: {
+      std::string sig = ex.FreshName(y + "_sigmoid");
+      ex.AddNode(g, "Sigmoid", {x}, {sig});
+      ex.AddNode(g, "Mul", {x, sig}, {y});
+      break;
+    }
+    case ActivationKind::kGelu:
+    case ActivationKind::kGeluTanh:
+      ExportGelu(a.kind == ActivationKind::kGeluTanh, x, y, ex, g);
+      break;
+    case ActivationKind::kTanh:
+      ex.AddNode(g, "Tanh", {x}, {y});
+      break;
+  }
 }
 
 }  // namespace
@@ -132,6 +191,7 @@ std::string OnnxOpType(OpKind kind) {
       return "LSTM";
     case OpKind::kSilu:
     case OpKind::kGelu:
+    case OpKind::kLinear:
     case OpKind::kIf:
       return "";
     default:
@@ -189,16 +249,42 @@ Status ExportNode(const ir::Op& op, ExportContext& ex, onnx::GraphProto* g) {
   }
   std::string node_name = op.name();
 
+  // A fused activation is written as its own nodes after the op, which then writes to a
+  // fresh name instead of result 0's.
+  ir::FusedActivation activation;
+  std::string activated;
+  if (ir::HasFusedActivationAttrs(kind)) {
+    Expected<ir::FusedActivation> a = ir::GetFusedActivation(op);
+    if (!a) return a.error();
+    activation = *a;
+    if (activation.kind != ir::ActivationKind::kNone) {
+      activated = outputs[0];
+      outputs[0] = ex.FreshName(activated + "_pre_" + std::string(ir::ActivationName(a->kind)));
+    }
+  }
+
   if (kind == OpKind::kSilu) {
     std::string sig = ex.FreshName(outputs[0] + "_sigmoid");
     ex.AddNode(g, "Sigmoid", {inputs[0]}, {sig}, node_name);
     ex.AddNode(g, "Mul", {inputs[0], sig}, {outputs[0]});
   } else if (kind == OpKind::kGelu) {
-    if (Status s = ExportGelu(op, inputs[0], outputs[0], ex, g); !s.ok()) return s;
+    std::string approximate = op.attrs().GetString("approximate", "none");
+    if (approximate != "none" && approximate != "tanh") {
+      return Status::Error("gelu approximate=\"" + approximate + "\" has no ONNX form");
+    }
+    ExportGelu(approximate == "tanh", inputs[0], outputs[0], ex, g);
+  } else if (kind == OpKind::kLinear) {
+    if (inputs.size() > 2) {
+      std::string product = ex.FreshName(outputs[0] + "_matmul");
+      ex.AddNode(g, "MatMul", {inputs[0], inputs[1]}, {product}, node_name);
+      ex.AddNode(g, "Add", {product, inputs[2]}, {outputs[0]});
+    } else {
+      ex.AddNode(g, "MatMul", {inputs[0], inputs[1]}, {outputs[0]}, node_name);
+    }
   } else {
     onnx::NodeProto* node = ex.AddNode(g, OnnxOpType(kind), inputs, outputs, node_name);
     for (const auto& [name, value] : op.attrs().entries()) {
-      if (DroppedAttr(kind, name)) continue;
+      if (DroppedAttr(kind, name) || name.starts_with("activation")) continue;
       bool axes_input = name == "axes" && (kind == OpKind::kReduceSum || kind == OpKind::kSqueeze ||
                                            kind == OpKind::kUnsqueeze);
       if (axes_input) {
@@ -258,6 +344,7 @@ Status ExportNode(const ir::Op& op, ExportContext& ex, onnx::GraphProto* g) {
         return s;
     }
   }
+  if (!activated.empty()) ExportActivation(activation, outputs[0], activated, ex, g);
   for (const auto& [float_name, value] : requantize) {
     std::string q = ex.NameOf(value);
     onnx::NodeProto* node = ex.AddNode(g, "QuantizeLinear", {float_name}, {q});

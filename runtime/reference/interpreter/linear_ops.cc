@@ -1,8 +1,11 @@
-// Op kernels for conv, conv_transpose, gemm and matmul: read the op's attributes into the
-// kernels' parameter structs and check the result dtypes against the op's result types.
+// Op kernels for conv, conv_transpose, gemm, matmul and linear: read the op's attributes into
+// the kernels' parameter structs, run the fused activation if the op has one, and check the
+// result dtypes against the op's result types.
 #include <string>
 
+#include "runtime/reference/interpreter/fused_activation.h"
 #include "runtime/reference/interpreter/op_kernels.h"
+#include "runtime/reference/kernels/binary.h"
 #include "runtime/reference/kernels/conv.h"
 #include "runtime/reference/kernels/conv_transpose.h"
 #include "runtime/reference/kernels/gemm.h"
@@ -22,6 +25,13 @@ Status SetResult(OpKernelContext& ctx, int i, rt::Result<Tensor> tensor) {
   }
   ctx.results[i] = std::move(*tensor);
   return Status::Ok();
+}
+
+// Result 0 after the op's fused activation.
+Status SetActivatedResult(OpKernelContext& ctx, rt::Result<Tensor> computed) {
+  Expected<Tensor> y = ApplyFusedActivation(ctx.op, std::move(computed), ctx.threads);
+  if (!y) return y.error();
+  return SetResult(ctx, 0, std::move(*y));
 }
 
 Status CheckOperands(const OpKernelContext& ctx, int required) {
@@ -44,7 +54,8 @@ Status RunConv(OpKernelContext& ctx) {
   p.pads = attrs.GetInts("pads");
   p.auto_pad = *auto_pad;
   p.group = attrs.GetInt("group", 1);
-  return SetResult(ctx, 0, Conv(*ctx.operand(0), *ctx.operand(1), ctx.operand(2), p, ctx.threads));
+  return SetActivatedResult(ctx,
+                            Conv(*ctx.operand(0), *ctx.operand(1), ctx.operand(2), p, ctx.threads));
 }
 
 Status RunConvTranspose(OpKernelContext& ctx) {
@@ -61,8 +72,8 @@ Status RunConvTranspose(OpKernelContext& ctx) {
   p.output_shape = attrs.GetInts("output_shape");
   p.auto_pad = *auto_pad;
   p.group = attrs.GetInt("group", 1);
-  return SetResult(ctx, 0,
-                   ConvTranspose(*ctx.operand(0), *ctx.operand(1), ctx.operand(2), p, ctx.threads));
+  return SetActivatedResult(
+      ctx, ConvTranspose(*ctx.operand(0), *ctx.operand(1), ctx.operand(2), p, ctx.threads));
 }
 
 Status RunGemm(OpKernelContext& ctx) {
@@ -73,12 +84,27 @@ Status RunGemm(OpKernelContext& ctx) {
   p.beta = static_cast<float>(attrs.GetFloat("beta", 1.0));
   p.trans_a = attrs.GetInt("trans_a", 0) != 0;
   p.trans_b = attrs.GetInt("trans_b", 0) != 0;
-  return SetResult(ctx, 0, Gemm(*ctx.operand(0), *ctx.operand(1), ctx.operand(2), p, ctx.threads));
+  return SetActivatedResult(ctx,
+                            Gemm(*ctx.operand(0), *ctx.operand(1), ctx.operand(2), p, ctx.threads));
 }
 
 Status RunMatMul(OpKernelContext& ctx) {
   if (Status s = CheckOperands(ctx, 2); !s.ok()) return s;
-  return SetResult(ctx, 0, MatMul(*ctx.operand(0), *ctx.operand(1), ctx.threads));
+  return SetActivatedResult(ctx, MatMul(*ctx.operand(0), *ctx.operand(1), ctx.threads));
+}
+
+Status RunLinear(OpKernelContext& ctx) {
+  if (Status s = CheckOperands(ctx, 2); !s.ok()) return s;
+  if (ctx.operand(1)->rank() != 2) {
+    return Status::Error("the weight has shape " + ShapeString(ctx.operand(1)->shape()) +
+                         ", but linear takes [K, N]");
+  }
+  if (ctx.operand(0)->rank() < 1) return Status::Error("operand 0 is a scalar");
+  rt::Result<Tensor> y = MatMul(*ctx.operand(0), *ctx.operand(1), ctx.threads);
+  if (y.ok() && ctx.operand(2) != nullptr) {
+    y = Binary(BinaryOp::kAdd, *y, *ctx.operand(2), ctx.threads);
+  }
+  return SetActivatedResult(ctx, std::move(y));
 }
 
 }  // namespace
@@ -88,6 +114,7 @@ void RegisterLinearOps(OpKernelTable& table) {
   table.Register(ir::OpKind::kConvTranspose, RunConvTranspose);
   table.Register(ir::OpKind::kGemm, RunGemm);
   table.Register(ir::OpKind::kMatMul, RunMatMul);
+  table.Register(ir::OpKind::kLinear, RunLinear);
 }
 
 }  // namespace kiln::ref

@@ -61,7 +61,7 @@ Status FromRt(const rt::Status& status);
 // One per op family, each in its interpreter/<family>_ops.cc.
 void RegisterElementwiseOps(
     OpKernelTable& table);                      // unary, binary, compare, logic, where, clip, cast
-void RegisterLinearOps(OpKernelTable& table);   // conv, conv_transpose, gemm, matmul
+void RegisterLinearOps(OpKernelTable& table);   // conv, conv_transpose, gemm, matmul, linear
 void RegisterPoolingOps(OpKernelTable& table);  // max/average/global pooling
 void RegisterNormalizationOps(OpKernelTable& table);  // batch/layer/instance norm
 void RegisterReductionOps(OpKernelTable& table);      // reduce_*, arg_max/min, softmax, log_softmax
