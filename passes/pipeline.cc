@@ -9,6 +9,8 @@ namespace kiln {
 namespace {
 
 constexpr int kMaxFixpointBound = 1000000;
+// Named pipelines may use other named pipelines, this deep.
+constexpr int kMaxPipelineNesting = 8;
 
 bool IsNameChar(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
@@ -19,8 +21,8 @@ std::string Quote(char c) { return std::string("'") + c + "'"; }
 
 class PipelineParser {
  public:
-  PipelineParser(std::string_view text, const PassRegistry& registry)
-      : text_(text), registry_(registry) {}
+  PipelineParser(std::string_view text, const PassRegistry& registry, int nesting = 0)
+      : text_(text), registry_(registry), nesting_(nesting) {}
 
   Expected<Pipeline> Parse() {
     Pipeline pipeline;
@@ -87,14 +89,15 @@ class PipelineParser {
   // element (',' element)*; stops before anything that is not a ','.
   bool ParseSequence(std::vector<PipelineElement>& out) {
     do {
-      out.emplace_back();
-      if (!ParseElement(out.back())) return false;
+      if (!ParseElement(out)) return false;
     } while (Consume(','));
     SkipSpace();
     return true;
   }
 
-  bool ParseElement(PipelineElement& element) {
+  // Appends one element to `out`, or the elements a named pipeline stands for.
+  bool ParseElement(std::vector<PipelineElement>& out) {
+    PipelineElement element;
     SkipSpace();
     size_t name_pos = pos_;
     LineColumn(name_pos, element.line, element.column);
@@ -103,16 +106,31 @@ class PipelineParser {
     element.name = std::string(name);
     element.kind =
         name == "fixpoint" ? PipelineElement::Kind::kFixpoint : PipelineElement::Kind::kPass;
-    if (!element.is_fixpoint() && !registry_.Contains(name)) {
+    const std::string* named = element.is_fixpoint() ? nullptr : registry_.FindPipeline(name);
+    if (!element.is_fixpoint() && named == nullptr && !registry_.Contains(name)) {
       return Fail(name_pos, "unknown pass '" + element.name + "'");
     }
 
     std::vector<std::pair<std::string, OptionSpan>> spans;  // text order
     if (Consume('{') && !ParseOptions(element.options, spans)) return false;
 
+    if (named != nullptr) {
+      if (!element.options.empty()) {
+        return Fail(name_pos, "pipeline '" + element.name + "' takes no options");
+      }
+      if (nesting_ >= kMaxPipelineNesting) {
+        return Fail(name_pos, "pipeline '" + element.name + "' nests too deeply");
+      }
+      Expected<Pipeline> expanded = PipelineParser(*named, registry_, nesting_ + 1).Parse();
+      if (!expanded) {
+        return Fail(name_pos, "in pipeline '" + element.name + "': " + expanded.error().message());
+      }
+      for (PipelineElement& e : expanded->elements) out.push_back(std::move(e));
+    }
     if (!element.is_fixpoint()) {
       SkipSpace();
       if (Peek() == '(') return Fail(pos_, "only fixpoint takes a nested pipeline");
+      if (named == nullptr) out.push_back(std::move(element));
       return true;
     }
 
@@ -135,6 +153,7 @@ class PipelineParser {
     if (!Consume('(')) return Fail(pos_, "expected '(' after fixpoint, " + Found());
     if (!ParseSequence(element.children)) return false;
     if (!Consume(')')) return Fail(pos_, "expected ',' or ')', " + Found());
+    out.push_back(std::move(element));
     return true;
   }
 
@@ -192,6 +211,7 @@ class PipelineParser {
 
   std::string_view text_;
   const PassRegistry& registry_;
+  int nesting_ = 0;
   size_t pos_ = 0;
   std::optional<Status> error_;
 };

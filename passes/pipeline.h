@@ -4,6 +4,7 @@
 // Grammar (whitespace allowed between tokens):
 //   pipeline := [element (',' element)*]
 //   element  := name [options]                      a registered pass
+//             | name                                a registered pipeline, expanded in place
 //             | 'fixpoint' ['{max=N}'] '(' element (',' element)* ')'
 //   options  := '{' [key '=' value (',' key '=' value)*] '}'
 //   name, key := [A-Za-z0-9_.-]+     value := bare (see IsBareOptionChar) | "quoted"

@@ -1,9 +1,24 @@
 #include "passes/register_all.h"
 
 #include "passes/cleanup/register.h"
+#include "passes/fusion/register.h"
+#include "passes/patterns/register.h"
 
 namespace kiln {
 
-void RegisterAllPasses(PassRegistry& registry) { RegisterCleanupPasses(registry); }
+void RegisterAllPasses(PassRegistry& registry) {
+  RegisterCleanupPasses(registry);
+  RegisterPatternPasses(registry);
+  RegisterFusionPasses(registry);
+  RegisterStandardPipelines(registry);
+}
+
+void RegisterStandardPipelines(PassRegistry& registry) {
+  registry.RegisterPipeline("cleanup",
+                            "Safe simplifications that keep every op's meaning (-O1)",
+                            "fixpoint(cse,dce)");
+  registry.RegisterPipeline("optimize", "cleanup, then pattern recognition and fusions (-O2)",
+                            "cleanup");
+}
 
 }  // namespace kiln

@@ -1,4 +1,5 @@
-// Registers every pass Kiln has: the one place to find them all.
+// Registers every pass Kiln has, and the named pipelines built from them: the one place to
+// find them all.
 //
 //   PassRegistry registry;
 //   RegisterAllPasses(registry);
@@ -9,6 +10,9 @@
 
 namespace kiln {
 
+// Every pass, then the standard pipelines.
 void RegisterAllPasses(PassRegistry& registry);
+// The named pipelines `cleanup` (-O1) and `optimize` (-O2).
+void RegisterStandardPipelines(PassRegistry& registry);
 
 }  // namespace kiln

@@ -21,7 +21,7 @@ namespace {
 
 void PassRegistry::Register(std::string name, std::string description, PassFactory factory) {
   assert(IsValidPassName(name) && "pass names are [A-Za-z0-9_.-]+ and not 'fixpoint'");
-  assert(!Contains(name) && "pass registered twice");
+  assert(!Contains(name) && !FindPipeline(name) && "pass registered twice");
   entries_.insert_or_assign(std::move(name), Entry{std::move(description), std::move(factory)});
 }
 
@@ -39,6 +39,24 @@ std::vector<std::pair<std::string, std::string>> PassRegistry::List() const {
   std::vector<std::pair<std::string, std::string>> list;
   list.reserve(entries_.size());
   for (const auto& [name, entry] : entries_) list.emplace_back(name, entry.description);
+  return list;
+}
+
+void PassRegistry::RegisterPipeline(std::string name, std::string description, std::string text) {
+  assert(IsValidPassName(name) && "pipeline names are [A-Za-z0-9_.-]+ and not 'fixpoint'");
+  assert(!Contains(name) && !FindPipeline(name) && "name registered twice");
+  pipelines_.insert_or_assign(std::move(name),
+                              NamedPipeline{std::move(description), std::move(text)});
+}
+
+const std::string* PassRegistry::FindPipeline(std::string_view name) const {
+  auto it = pipelines_.find(name);
+  return it == pipelines_.end() ? nullptr : &it->second.text;
+}
+
+std::vector<std::pair<std::string, std::string>> PassRegistry::ListPipelines() const {
+  std::vector<std::pair<std::string, std::string>> list;
+  for (const auto& [name, p] : pipelines_) list.emplace_back(name, p.description);
   return list;
 }
 

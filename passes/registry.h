@@ -7,6 +7,7 @@
 //   PassRegistry registry;
 //   registry.Register("dce", "Remove unused ops and constants", OptionlessFactory<DcePass>());
 //   Expected<std::unique_ptr<Pass>> pass = registry.Create("dce", PassOptions());
+//   registry.RegisterPipeline("tidy", "Remove dead code", "fixpoint(cse,dce)");
 #pragma once
 
 #include <functional>
@@ -37,12 +38,25 @@ class PassRegistry {
   // (name, description), sorted by name.
   std::vector<std::pair<std::string, std::string>> List() const;
 
+  // A named pipeline ("cleanup", "optimize"): a pipeline text that stands for its passes
+  // wherever the name appears in another pipeline. Names are shared with passes (assert).
+  void RegisterPipeline(std::string name, std::string description, std::string text);
+  // The text of a named pipeline, or null.
+  const std::string* FindPipeline(std::string_view name) const;
+  // (name, description), sorted by name.
+  std::vector<std::pair<std::string, std::string>> ListPipelines() const;
+
  private:
   struct Entry {
     std::string description;
     PassFactory factory;
   };
+  struct NamedPipeline {
+    std::string description;
+    std::string text;
+  };
   std::map<std::string, Entry, std::less<>> entries_;
+  std::map<std::string, NamedPipeline, std::less<>> pipelines_;
 };
 
 // A factory for a pass without options: any option is an error.

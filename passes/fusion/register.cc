@@ -1,0 +1,7 @@
+#include "passes/fusion/register.h"
+
+namespace kiln {
+
+void RegisterFusionPasses(PassRegistry& registry) { (void)registry; }
+
+}  // namespace kiln

@@ -1,0 +1,7 @@
+#include "passes/patterns/register.h"
+
+namespace kiln {
+
+void RegisterPatternPasses(PassRegistry& registry) { (void)registry; }
+
+}  // namespace kiln
