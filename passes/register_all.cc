@@ -3,11 +3,13 @@
 #include "passes/cleanup/register.h"
 #include "passes/fusion/register.h"
 #include "passes/patterns/register.h"
+#include "passes/shapes/register.h"
 
 namespace kiln {
 
 void RegisterAllPasses(PassRegistry& registry) {
   RegisterCleanupPasses(registry);
+  RegisterShapePasses(registry);
   RegisterPatternPasses(registry);
   RegisterFusionPasses(registry);
   RegisterStandardPipelines(registry);

@@ -1,0 +1,7 @@
+#include "passes/shapes/register.h"
+
+namespace kiln {
+
+void RegisterShapePasses(PassRegistry& registry) { (void)registry; }
+
+}  // namespace kiln
