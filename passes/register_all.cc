@@ -16,11 +16,21 @@ void RegisterAllPasses(PassRegistry& registry) {
 }
 
 void RegisterStandardPipelines(PassRegistry& registry) {
-  registry.RegisterPipeline("cleanup",
-                            "Safe simplifications that keep every op's meaning (-O1)",
-                            "fixpoint(cse,dce)");
+  registry.RegisterPipeline("cleanup", "Safe simplifications that keep every op's meaning (-O1)",
+                            "fixpoint(infer-shapes,simplify-shapes,cse,dce)");
   registry.RegisterPipeline("optimize", "cleanup, then pattern recognition and fusions (-O2)",
                             "cleanup");
+}
+
+std::string_view PipelineForLevel(int level) {
+  switch (level) {
+    case 0:
+      return "";
+    case 1:
+      return "cleanup";
+    default:
+      return "optimize";
+  }
 }
 
 }  // namespace kiln

@@ -6,6 +6,8 @@
 //   for (const auto& [name, description] : registry.List()) std::cout << name << "\n";
 #pragma once
 
+#include <string_view>
+
 #include "passes/registry.h"
 
 namespace kiln {
@@ -14,5 +16,7 @@ namespace kiln {
 void RegisterAllPasses(PassRegistry& registry);
 // The named pipelines `cleanup` (-O1) and `optimize` (-O2).
 void RegisterStandardPipelines(PassRegistry& registry);
+// The pipeline text of optimization level 0 ("": verify only), 1 ("cleanup") or 2 ("optimize").
+std::string_view PipelineForLevel(int level);
 
 }  // namespace kiln

@@ -5,6 +5,7 @@
 //   Status s = RunOpt(o, std::cout, std::cerr);
 #pragma once
 
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -20,7 +21,9 @@ namespace kiln::cli {
 struct OptOptions {
   std::string input;
   std::string output;
-  std::string pipeline;
+  std::optional<std::string> pipeline;  // --pipeline; otherwise the one of opt_level
+  int opt_level = 1;                    // -O0 (verify only), -O1 (cleanup), -O2 (optimize)
+  bool stats = false;                   // op counts before/after on stderr
   bool verify_each = true;
   std::vector<std::string> print_after;  // pass names, or "all"
   bool print_after_change = false;

@@ -10,7 +10,9 @@
 #include "tools/kiln/atomic_file.h"
 #include "tools/kiln/cli_error.h"
 #include "tools/kiln/commands.h"
+#include "tools/kiln/graph_summary.h"
 #include "tools/kiln/model_io.h"
+#include "tools/kiln/op_count_change.h"
 #include "tools/kiln/split_input.h"
 
 namespace kiln::cli {
@@ -26,15 +28,28 @@ PassManagerOptions ManagerOptions(const OptOptions& options, std::ostream& err) 
   return pm;
 }
 
+// Runs the pipeline, recording op counts before and after when --stats asks for them.
+Status RunCounted(PassManager& pm, ir::Graph& graph, const OptOptions& options,
+                  OpCountChange& counts) {
+  if (options.stats) counts.AddBefore(ComputeGraphStats(graph));
+  if (Status s = pm.Run(graph); !s.ok()) return Status::Error(options.input + ": " + s.message());
+  if (options.stats) counts.AddAfter(ComputeGraphStats(graph));
+  return Status::Ok();
+}
+
+void Report(const PassManager& pm, const OptOptions& options, const OpCountChange& counts,
+            std::ostream& err) {
+  if (options.timing) err << pm.FormatReport();
+  if (options.stats) err << counts.Format();
+}
+
 // Parses, optimizes and prints one graph.
 Expected<std::string> OptimizeText(std::string_view text, const OptOptions& options,
-                                   PassManager& pm) {
+                                   PassManager& pm, OpCountChange& counts) {
   ir::Context ctx;
   Expected<std::unique_ptr<ir::Graph>> graph = ParseModelText(text, options.input, ctx);
   if (!graph) return graph.error();
-  if (Status s = pm.Run(**graph); !s.ok()) {
-    return Status::Error(options.input + ": " + s.message());
-  }
+  if (Status s = RunCounted(pm, **graph, options, counts); !s.ok()) return s;
   return ir::PrintGraph(**graph);
 }
 
@@ -45,7 +60,10 @@ Status RunOpt(const OptOptions& options, std::ostream& out, std::ostream& err) {
   PassRegistry registry;
   RegisterAllPasses(registry);
   PassManager pm(registry, ManagerOptions(options, err));
-  if (Status s = pm.AddPipeline(options.pipeline); !s.ok()) return s;
+  const std::string pipeline =
+      options.pipeline ? *options.pipeline : std::string(PipelineForLevel(options.opt_level));
+  if (Status s = pm.AddPipeline(pipeline); !s.ok()) return s;
+  OpCountChange counts;
 
   bool onnx_out = options.output.ends_with(".onnx");
   if (options.split_input_file && onnx_out) {
@@ -57,7 +75,7 @@ Status RunOpt(const OptOptions& options, std::ostream& out, std::ostream& err) {
     if (!text) return text.error();
     std::vector<InputChunk> chunks = SplitInputFile(*text);
     for (size_t i = 0; i < chunks.size(); ++i) {
-      Expected<std::string> printed = OptimizeText(chunks[i].text, options, pm);
+      Expected<std::string> printed = OptimizeText(chunks[i].text, options, pm, counts);
       if (!printed) return printed.error();
       if (i > 0) result += std::string(kSplitMarker) + "\n";
       result += *printed;
@@ -66,16 +84,14 @@ Status RunOpt(const OptOptions& options, std::ostream& out, std::ostream& err) {
     ir::Context ctx;
     Expected<std::unique_ptr<ir::Graph>> graph = LoadModel(options.input, ctx);
     if (!graph) return graph.error();
-    if (Status s = pm.Run(**graph); !s.ok()) {
-      return Status::Error(options.input + ": " + s.message());
-    }
+    if (Status s = RunCounted(pm, **graph, options, counts); !s.ok()) return s;
     if (onnx_out) {
-      if (options.timing) err << pm.FormatReport();
+      Report(pm, options, counts, err);
       return SaveModel(**graph, options.output);
     }
     result = ir::PrintGraph(**graph);
   }
-  if (options.timing) err << pm.FormatReport();
+  Report(pm, options, counts, err);
   if (options.output == "-") {
     out << result << std::flush;
     return Status::Ok();
@@ -90,9 +106,16 @@ void AddOptCommand(CLI::App& app) {
   cmd->add_option("-o,--output", options->output,
                   "Output model (.onnx, .kir, or - for textual IR on stdout)")
       ->required();
-  cmd->add_option("-p,--pipeline", options->pipeline,
-                  "Pass pipeline, e.g. \"fixpoint(cse,dce)\" (empty: just verify and print)")
-      ->required();
+  CLI::Option* pipeline =
+      cmd->add_option("-p,--pipeline", options->pipeline,
+                      "Pass pipeline, e.g. \"optimize\" or \"fixpoint(cse,dce)\" (empty: just "
+                      "verify and print)");
+  cmd->add_option("-O", options->opt_level,
+                  "Optimization level instead of --pipeline: -O0 verify only, -O1 cleanup "
+                  "(default), -O2 optimize")
+      ->check(CLI::Range(0, 2))
+      ->excludes(pipeline);
+  cmd->add_flag("--stats", options->stats, "Print op counts before and after to stderr");
   cmd->add_flag("!--no-verify", options->verify_each, "Do not verify the graph after each pass");
   cmd->add_option("--print-after", options->print_after,
                   "Print the IR to stderr after the named pass (repeatable; \"all\": every pass)");
@@ -107,6 +130,11 @@ void AddOptCommand(CLI::App& app) {
   std::string footer = "Passes:\n";
   for (const auto& [name, description] : registry.List()) {
     footer += fmt::format("  {:<22}{}\n", name, description);
+  }
+  footer += "Pipelines:\n";
+  for (const auto& [name, description] : registry.ListPipelines()) {
+    footer += fmt::format("  {:<22}{}\n", name, description);
+    footer += fmt::format("  {:<22}= {}\n", "", *registry.FindPipeline(name));
   }
   footer +=
       "A pipeline is a comma-separated list; fixpoint(a,b) repeats a,b until nothing changes.\n";

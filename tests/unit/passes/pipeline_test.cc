@@ -141,3 +141,28 @@ TEST_F(PipelineTest, FixpointBound) {
 
 }  // namespace
 }  // namespace kiln
+
+namespace kiln {
+namespace {
+
+TEST_F(PipelineTest, NamedPipelinesExpandInPlace) {
+  registry_.RegisterPipeline("tidy", "", "fixpoint(cse,dce)");
+  registry_.RegisterPipeline("full", "", "quantize{bits=8},tidy");
+  EXPECT_EQ(Parse("tidy"), "fixpoint(cse,dce)");
+  EXPECT_EQ(Parse("fold-batchnorm, full ,dce"),
+            "fold-batchnorm,quantize{bits=8},fixpoint(cse,dce),dce");
+  EXPECT_EQ(Parse("fixpoint(tidy,cse)"), "fixpoint(fixpoint(cse,dce),cse)");
+}
+
+TEST_F(PipelineTest, NamedPipelineErrors) {
+  registry_.RegisterPipeline("tidy", "", "fixpoint(cse,dce)");
+  registry_.RegisterPipeline("broken", "", "cse,dcee");
+  registry_.RegisterPipeline("loop", "", "cse,loop");
+  EXPECT_EQ(Parse("tidy{x=1}"), "pipeline:1:1: pipeline 'tidy' takes no options");
+  EXPECT_EQ(Parse("dce,broken"),
+            "pipeline:1:5: in pipeline 'broken': pipeline:1:5: unknown pass 'dcee'");
+  EXPECT_NE(Parse("loop").find("nests too deeply"), std::string::npos) << Parse("loop");
+}
+
+}  // namespace
+}  // namespace kiln
