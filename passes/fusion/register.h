@@ -1,4 +1,5 @@
-// Registers the fusion passes (fold-batchnorm, fuse-*): ops merged into one op a runtime executes as one kernel.
+// Registers the fusion passes (fold-batchnorm, fuse-*): ops merged into one op a runtime executes
+// as one kernel.
 //
 //   PassRegistry registry;
 //   RegisterFusionPasses(registry);
