@@ -16,10 +16,16 @@ void RegisterAllPasses(PassRegistry& registry) {
 }
 
 void RegisterStandardPipelines(PassRegistry& registry) {
-  registry.RegisterPipeline("cleanup", "Safe simplifications that keep every op's meaning (-O1)",
-                            "fixpoint(infer-shapes,simplify-shapes,cse,dce)");
-  registry.RegisterPipeline("optimize", "cleanup, then pattern recognition and fusions (-O2)",
-                            "cleanup");
+  registry.RegisterPipeline(
+      "cleanup", "Safe simplifications that keep every op's meaning (-O1)",
+      "fixpoint(eliminate-noops,fold-constants,infer-shapes,simplify-shapes,cse,dce)");
+  // Fusions repeat with the cleanup passes until nothing changes, so that what one rewrite
+  // exposes (a folded BatchNorm's conv meeting its relu) is taken by the next.
+  registry.RegisterPipeline(
+      "optimize", "cleanup, then pattern recognition and fusions (-O2)",
+      "cleanup,"
+      "fixpoint(fold-batchnorm,fuse-pad-conv,fuse-conv-bias,fuse-linear,"
+      "fuse-activation,eliminate-noops,fold-constants,infer-shapes,simplify-shapes,cse,dce)");
 }
 
 std::string_view PipelineForLevel(int level) {

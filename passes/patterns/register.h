@@ -1,4 +1,5 @@
-// Registers the pattern-recognition passes (recognize-*): ops spelled out by exporters, replaced by the one op they compute.
+// Registers the pattern-recognition passes (recognize-*): ops spelled out by exporters, replaced by
+// the one op they compute.
 //
 //   PassRegistry registry;
 //   RegisterPatternPasses(registry);

@@ -6,10 +6,11 @@ Random weights are fine for speed and op coverage, useless for accuracy.
     tools/models/generate_test_models.py         # into $KILN_MODEL_CACHE or build/models
     tools/models/generate_test_models.py --out DIR --only resnet18,transformer --force
 
-For each model NAME it writes DIR/NAME.onnx, DIR/NAME.input.npy (the sample input, float32,
-numpy-seeded) and DIR/NAME.torch_output.npy (torch's output for it on this machine). Models whose
-three files exist and were made with the same --opset and --seed (a metadata_props stamp) are
-skipped unless --force. Every exported file passes onnx.checker (full check) and strict
+For each model NAME it writes DIR/NAME.onnx, DIR/NAME.input.npy (the sample input, batch 1,
+float32, numpy-seeded), DIR/NAME.input4.npy (a batch-4 input for the symbolic batch dim) and
+DIR/NAME.torch_output.npy (torch's output for the batch-1 input on this machine). Models whose
+files exist and were made with the same opset and --seed (a metadata_props stamp) are skipped
+unless --force. Every exported file passes onnx.checker (full check) and strict
 onnx.shape_inference; a summary prints sizes, times and op-type counts.
 """
 
@@ -38,13 +39,13 @@ DEFAULT_OPSET = 17  # the newest opset ONNX 1.12 and torch 1.13 both know; Layer
 
 
 class TransformerEncoderModel(nn.Module):
-    """4 post-norm encoder layers (d_model 256, 8 heads, feed-forward 1024, ReLU) + final LayerNorm.
-    Input "input" float32 [1,128,256] (batch-first token embeddings), output [1,128,256]."""
+    """4 post-norm encoder layers (d_model 256, 8 heads, feed-forward 1024, GELU) + final LayerNorm.
+    Input "input" float32 [N,128,256] (batch-first token embeddings), output [N,128,256]."""
 
     def __init__(self, d_model=256, nhead=8, dim_feedforward=1024, layers=4):
         super().__init__()
         layer = nn.TransformerEncoderLayer(d_model, nhead, dim_feedforward, dropout=0.1,
-                                           batch_first=True)
+                                           activation="gelu", batch_first=True)
         # enable_nested_tensor=False keeps torch off its fused fast path, which has no ONNX form.
         self.encoder = nn.TransformerEncoder(layer, layers, norm=nn.LayerNorm(d_model),
                                              enable_nested_tensor=False)
@@ -80,16 +81,19 @@ def randomize_defaults(model):
     return model
 
 
-# name -> (constructor, sample input shape, symbolic batch?)
+# name -> (constructor, sample input shape, opset or None for --opset). Every model has a
+# symbolic batch dim "N"; a second sample input of batch 4 checks that it stays symbolic.
 MODELS = {
-    "resnet18": (lambda: torchvision.models.resnet18(weights=None), (1, 3, 224, 224), True),
-    "resnet50": (lambda: torchvision.models.resnet50(weights=None), (1, 3, 224, 224), True),
+    "resnet18": (lambda: torchvision.models.resnet18(weights=None), (1, 3, 224, 224), None),
+    "resnet50": (lambda: torchvision.models.resnet50(weights=None), (1, 3, 224, 224), None),
     "mobilenet_v2": (lambda: torchvision.models.mobilenet_v2(weights=None), (1, 3, 224, 224),
-                     True),
-    # Static shape: with a fixed [1,128,256] the exporter gives the heads' reshapes constant
-    # shapes instead of Shape/Gather/Concat chains.
-    "transformer": (TransformerEncoderModel, (1, 128, 256), False),
+                     None),
+    # Opset 14: LayerNorm is spelled out in basic ops (one node from opset 17), GELU is
+    # spelled out at every opset of torch 1.13, and the symbolic batch makes torch compute the
+    # heads' reshape targets with Shape/Gather/Concat chains: what Kiln's passes must clean up.
+    "transformer": (TransformerEncoderModel, (1, 128, 256), 14),
 }
+BATCH4 = 4
 
 
 def parse_args():
@@ -113,33 +117,40 @@ def parse_args():
 
 def paths(out, name):
     return {kind: os.path.join(out, f"{name}.{kind}") for kind in
-            ("onnx", "input.npy", "torch_output.npy")}
+            ("onnx", "input.npy", f"input{BATCH4}.npy", "torch_output.npy")}
 
 
-def cache_matches(files, args):
-    """True when all files exist and the .onnx was made with this --opset and --seed."""
+def model_opset(name, args):
+    return MODELS[name][2] or args.opset
+
+
+def cache_matches(name, files, args):
+    """True when all files exist and the .onnx was made with this opset, seed and version."""
     if not all(os.path.exists(f) for f in files.values()):
         return False
     m = onnx.load(files["onnx"], load_external_data=False)
     opset = next((o.version for o in m.opset_import if o.domain in ("", "ai.onnx")), None)
     stamp = {p.key: p.value for p in m.metadata_props}.get(STAMP_KEY)
-    return opset == args.opset and stamp == stamp_value(args)
+    return opset == model_opset(name, args) and stamp == stamp_value(args)
 
 
 def stamp_value(args):
-    return f"seed={args.seed}"
+    # v2: GELU transformer at opset 14 with a symbolic batch, batch-4 inputs.
+    return f"seed={args.seed} v2"
 
 
 def export(name, files, args):
     """Exports one model; returns (seconds, op-type Counter)."""
-    make, shape, dynamic_batch = MODELS[name]
+    make, shape, _ = MODELS[name]
     torch.manual_seed(args.seed)
     model = randomize_defaults(make()).eval()
-    x = np.random.default_rng(args.seed).standard_normal(shape, dtype=np.float32)
+    rng = np.random.default_rng(args.seed)
+    x = rng.standard_normal(shape, dtype=np.float32)
+    x4 = rng.standard_normal((BATCH4,) + tuple(shape[1:]), dtype=np.float32)
     with torch.no_grad():
         expected = model(torch.from_numpy(x)).numpy()
 
-    dynamic_axes = {"input": {0: "N"}, "output": {0: "N"}} if dynamic_batch else None
+    dynamic_axes = {"input": {0: "N"}, "output": {0: "N"}}
     tmp = files["onnx"] + ".tmp"
     start = time.time()
     with warnings.catch_warnings():
@@ -149,7 +160,7 @@ def export(name, files, args):
         # which is Kiln's job); the model is in eval mode, so Dropout is exported as absent.
         torch.onnx.export(model, torch.from_numpy(x), tmp, input_names=["input"],
                           output_names=["output"], dynamic_axes=dynamic_axes,
-                          opset_version=args.opset, do_constant_folding=True,
+                          opset_version=model_opset(name, args), do_constant_folding=True,
                           training=torch.onnx.TrainingMode.PRESERVE)
     seconds = time.time() - start
 
@@ -163,6 +174,7 @@ def export(name, files, args):
         fail(f"{name}: exported model is invalid: {str(e).splitlines()[0]}")
     # The .onnx goes last: its stamp marks the three files as one finished export.
     np.save(files["input.npy"], x)
+    np.save(files[f"input{BATCH4}.npy"], x4)
     np.save(files["torch_output.npy"], expected)
     onnx.save(m, files["onnx"])
     os.remove(tmp)
@@ -189,7 +201,7 @@ def main():
           f" torchvision {torchvision.__version__}, onnx {onnx.__version__})")
     for name in args.only:
         files = paths(args.out, name)
-        if not args.force and cache_matches(files, args):
+        if not args.force and cache_matches(name, files, args):
             seconds, ops, verb = None, None, "cached"
         else:
             seconds, ops, verb = *export(name, files, args), "exported"
