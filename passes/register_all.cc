@@ -24,7 +24,8 @@ void RegisterStandardPipelines(PassRegistry& registry) {
   registry.RegisterPipeline(
       "optimize", "cleanup, then pattern recognition and fusions (-O2)",
       "cleanup,"
-      "fixpoint(fold-batchnorm,fuse-pad-conv,fuse-conv-bias,fuse-linear,"
+      "fixpoint(recognize-layernorm,recognize-gelu,recognize-hardswish,"
+      "recognize-silu,fold-batchnorm,fuse-pad-conv,fuse-conv-bias,fuse-linear,"
       "fuse-activation,eliminate-noops,fold-constants,infer-shapes,simplify-shapes,cse,dce)");
 }
 

@@ -27,6 +27,7 @@ ir::Op* ProducerIn(const ir::Value* value, ir::OpKind kind, const ir::Graph& gra
 }
 
 bool IsScalarNear(const ir::Value* value, double want, const ir::Value* x) {
+  if (x == nullptr) return false;
   std::optional<double> c = ScalarConstant(value);
   if (!c || !std::isfinite(*c)) return false;
   if (want == 0 ? *c != 0 : std::abs(*c - want) > 1e-6 * std::abs(want)) return false;

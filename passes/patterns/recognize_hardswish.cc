@@ -11,17 +11,20 @@ namespace {
 
 constexpr double kSixth = 1.0 / 6.0;
 
-// x when `v` is clip(x + 3, 0, 6), with the add and clip appended to `ops`.
+// x when `v` is clip(x + 3, 0, 6) or clip(relu(x + 3), 0, 6), with the ops appended to `ops`.
 ir::Value* MatchRelu6OfXPlus3(const ir::Value* v, const ir::Graph& g, std::vector<ir::Op*>& ops) {
   ir::Op* clip = ProducerIn(v, ir::OpKind::kClip, g);
   if (clip == nullptr || clip->num_operands() != 3) return nullptr;
-  ir::Op* add = ProducerIn(clip->operand(0), ir::OpKind::kAdd, g);
+  // torch 1.13 writes relu6 as clip(relu(.), 0, 6).
+  ir::Op* relu = ProducerIn(clip->operand(0), ir::OpKind::kRelu, g);
+  ir::Op* add = ProducerIn(relu ? relu->operand(0) : clip->operand(0), ir::OpKind::kAdd, g);
   if (add == nullptr) return nullptr;
   for (int i = 0; i < 2; ++i) {
     ir::Value* x = add->operand(i);
     if (IsScalarNear(add->operand(1 - i), 3.0, x) && IsScalarNear(clip->operand(1), 0.0, x) &&
         IsScalarNear(clip->operand(2), 6.0, x)) {
       ops.push_back(add);
+      if (relu != nullptr) ops.push_back(relu);
       ops.push_back(clip);
       return x;
     }
