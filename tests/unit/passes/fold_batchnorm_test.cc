@@ -12,42 +12,20 @@
 namespace kiln {
 namespace {
 
+using testing::Kinds;
+using testing::KindsAfter;
+using testing::Values;
+
 using testing::IsIdempotent;
 using testing::ParseOrDie;
 using testing::PreservesNumerics;
 using testing::RunPipelineOn;
-
-// `n` deterministic values in [lo, hi), as a constant list.
-std::string Values(int n, uint32_t seed, double lo = -1.0, double hi = 1.0) {
-  std::string s = "[";
-  uint32_t x = seed * 2654435761u + 12345u;
-  for (int i = 0; i < n; ++i) {
-    x = x * 1664525u + 1013904223u;
-    const double v = lo + (hi - lo) * ((x >> 8) % 10000) / 10000.0;
-    s += (i ? ", " : "") + std::to_string(v);
-  }
-  return s + "]";
-}
 
 // Batch-norm constants for `c` channels, as pool entries @s, @b, @m, @v.
 std::string BnConstants(int c) {
   return "  @s = " + Values(c, 11, 0.5, 2.0) + "\n  @b = " + Values(c, 12) +
          "\n  @m = " + Values(c, 13) + "\n  @v = " + Values(c, 14, 0.1, 3.0) + "\n";
 }
-
-// The op kinds of `kir` after `pipeline`, in program order.
-std::vector<std::string> KindsAfter(std::string_view kir, std::string_view pipeline) {
-  ir::Context ctx;
-  std::unique_ptr<ir::Graph> g = ParseOrDie(kir, ctx);
-  if (!g) return {};
-  Status s = RunPipelineOn(*g, pipeline);
-  EXPECT_TRUE(s.ok()) << s.message();
-  std::vector<std::string> kinds;
-  for (const ir::Op* op : g->ops()) kinds.emplace_back(op->kind_name());
-  return kinds;
-}
-
-using Kinds = std::vector<std::string>;
 
 // A graph with input `x` of `x_type`, the producer lines `body` defining %p, then
 // batch_norm(%p) over `c` channels returned as %y of `y_type`.

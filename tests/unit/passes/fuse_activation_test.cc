@@ -12,33 +12,14 @@
 namespace kiln {
 namespace {
 
+using testing::Kinds;
+using testing::KindsAfter;
+using testing::Values;
+
 using testing::IsIdempotent;
 using testing::ParseOrDie;
 using testing::PreservesNumerics;
 using testing::RunPipelineOn;
-using Kinds = std::vector<std::string>;
-
-// `n` deterministic values in [-1, 1), as a constant list.
-std::string Values(int n, uint32_t seed) {
-  std::string s = "[";
-  uint32_t x = seed * 2654435761u + 12345u;
-  for (int i = 0; i < n; ++i) {
-    x = x * 1664525u + 1013904223u;
-    s += (i ? ", " : "") + std::to_string(-1.0 + 2.0 * ((x >> 8) % 10000) / 10000.0);
-  }
-  return s + "]";
-}
-
-Kinds KindsAfter(std::string_view kir, std::string_view pipeline) {
-  ir::Context ctx;
-  std::unique_ptr<ir::Graph> g = ParseOrDie(kir, ctx);
-  if (!g) return {};
-  Status s = RunPipelineOn(*g, pipeline);
-  EXPECT_TRUE(s.ok()) << s.message();
-  Kinds kinds;
-  for (const ir::Op* op : g->ops()) kinds.emplace_back(op->kind_name());
-  return kinds;
-}
 
 // conv(%x [N,2,5,5], %w [3,2,3,3], %b) = %c, then the `activation` lines reading %c and
 // defining %y (with constants `@lo`/`@hi` available as `extra` pool entries).

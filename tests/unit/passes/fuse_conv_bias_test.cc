@@ -11,34 +11,14 @@
 namespace kiln {
 namespace {
 
+using testing::Kinds;
+using testing::KindsAfter;
+using testing::Values;
+
 using testing::IsIdempotent;
 using testing::ParseOrDie;
 using testing::PreservesNumerics;
 using testing::RunPipelineOn;
-using Kinds = std::vector<std::string>;
-
-// `n` deterministic values in [-1, 1), as a constant list.
-std::string Values(int n, uint32_t seed) {
-  std::string s = "[";
-  uint32_t x = seed * 2654435761u + 12345u;
-  for (int i = 0; i < n; ++i) {
-    x = x * 1664525u + 1013904223u;
-    s += (i ? ", " : "") + std::to_string(-1.0 + 2.0 * ((x >> 8) % 10000) / 10000.0);
-  }
-  return s + "]";
-}
-
-// The op kinds of `kir` after `pipeline`, in program order.
-Kinds KindsAfter(std::string_view kir, std::string_view pipeline) {
-  ir::Context ctx;
-  std::unique_ptr<ir::Graph> g = ParseOrDie(kir, ctx);
-  if (!g) return {};
-  Status s = RunPipelineOn(*g, pipeline);
-  EXPECT_TRUE(s.ok()) << s.message();
-  Kinds kinds;
-  for (const ir::Op* op : g->ops()) kinds.emplace_back(op->kind_name());
-  return kinds;
-}
 
 // conv(%x [N,3,5,5], %w [4,3,3,3], bias?) then add with constant %d of `d_shape`
 // (`d_first`: the constant is the add's operand 0).

@@ -10,22 +10,13 @@
 namespace kiln {
 namespace {
 
+using testing::Kinds;
+using testing::KindsAfter;
+
 using testing::IsIdempotent;
 using testing::ParseOrDie;
 using testing::PreservesNumerics;
 using testing::RunPipelineOn;
-using Kinds = std::vector<std::string>;
-
-Kinds KindsAfter(std::string_view kir, std::string_view pipeline) {
-  ir::Context ctx;
-  std::unique_ptr<ir::Graph> g = ParseOrDie(kir, ctx);
-  if (!g) return {};
-  Status s = RunPipelineOn(*g, pipeline);
-  EXPECT_TRUE(s.ok()) << s.message();
-  Kinds kinds;
-  for (const ir::Op* op : g->ops()) kinds.emplace_back(op->kind_name());
-  return kinds;
-}
 
 // x: f32[N,4,8] (scaled by 4 so that values reach the clip's bounds), then `body` defining %y.
 std::string Graph(std::initializer_list<std::string_view> body) {

@@ -12,35 +12,14 @@
 namespace kiln {
 namespace {
 
+using testing::Kinds;
+using testing::KindsAfter;
+using testing::Values;
+
 using testing::IsIdempotent;
 using testing::ParseOrDie;
 using testing::PreservesNumerics;
 using testing::RunPipelineOn;
-using Kinds = std::vector<std::string>;
-
-// `n` deterministic values in [lo, hi), as a constant list.
-std::string Values(int n, uint32_t seed, double lo = -1.0, double hi = 1.0) {
-  std::string s = "[";
-  uint32_t x = seed * 2654435761u + 12345u;
-  for (int i = 0; i < n; ++i) {
-    x = x * 1664525u + 1013904223u;
-    const double v = lo + (hi - lo) * ((x >> 8) % 10000) / 10000.0;
-    s += (i ? ", " : "") + std::to_string(v);
-  }
-  return s + "]";
-}
-
-// The op kinds of `kir` after `pipeline`, in program order.
-Kinds KindsAfter(std::string_view kir, std::string_view pipeline) {
-  ir::Context ctx;
-  std::unique_ptr<ir::Graph> g = ParseOrDie(kir, ctx);
-  if (!g) return {};
-  Status s = RunPipelineOn(*g, pipeline);
-  EXPECT_TRUE(s.ok()) << s.message();
-  Kinds kinds;
-  for (const ir::Op* op : g->ops()) kinds.emplace_back(op->kind_name());
-  return kinds;
-}
 
 struct Form {
   std::string x_type = "f32[N,3,8]";
