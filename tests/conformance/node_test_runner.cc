@@ -25,6 +25,8 @@
 #include "frontends/onnx/importer.h"
 #include "frontends/onnx/tensor_file.h"
 #include "ir/context.h"
+#include "passes/pass_manager.h"
+#include "passes/register_all.h"
 #include "runtime/reference/interpreter/executor.h"
 #include "runtime/reference/interpreter/op_kernels.h"
 #include "tests/conformance/tensor_compare.h"
@@ -42,6 +44,7 @@ struct Options {
   std::string expected;       // file of case names that must pass
   std::string write_passing;  // file to write the passing case names to
   std::string filter;         // substring of case names
+  std::string pipeline;       // pass pipeline run on each imported graph (empty: none)
   bool verbose = false;
   int jobs = 1;
 };
@@ -84,7 +87,7 @@ ref::Tensor AsModelType(const ref::Tensor& t, const ir::TensorType& model_type) 
 }
 
 // Runs one case in this process.
-CaseResult RunCase(const fs::path& dir) {
+CaseResult RunCase(const fs::path& dir, const Options& options) {
   fs::path data_dir = dir / "test_data_set_0";
   if (!fs::exists(dir / "model.onnx") || !fs::exists(data_dir)) {
     return {Outcome::kSkip, "", "no model.onnx or test_data_set_0"};
@@ -92,6 +95,14 @@ CaseResult RunCase(const fs::path& dir) {
   ir::Context ctx;
   Expected<std::unique_ptr<ir::Graph>> graph = ImportOnnxFile((dir / "model.onnx").string(), ctx);
   if (!graph) return {Outcome::kFail, "import", graph.error().message()};
+  if (!options.pipeline.empty()) {
+    PassRegistry registry;
+    RegisterAllPasses(registry);
+    PassManager pm(registry, {.verify_each = true});
+    Status s = pm.AddPipeline(options.pipeline);
+    if (s.ok()) s = pm.Run(**graph);
+    if (!s.ok()) return {Outcome::kFail, "passes", s.message()};
+  }
 
   std::vector<ref::Tensor> inputs;
   for (const fs::path& file : DataFiles(data_dir, "input_")) {
@@ -142,7 +153,7 @@ struct Child {
   std::string output;
 };
 
-Child StartCase(const fs::path& dir, size_t index) {
+Child StartCase(const fs::path& dir, size_t index, const Options& options) {
   int fds[2];
   if (pipe(fds) != 0) {
     perror("pipe");
@@ -157,7 +168,7 @@ Child StartCase(const fs::path& dir, size_t index) {
   if (pid == 0) {
     close(fds[0]);
     alarm(kCaseTimeoutSeconds);
-    CaseResult r = RunCase(dir);
+    CaseResult r = RunCase(dir, options);
     std::string line = std::to_string(static_cast<int>(r.outcome)) + "\t" + r.category + "\t" +
                        OneLine(r.message) + "\n";
     ssize_t ignored = write(fds[1], line.data(), line.size());
@@ -194,13 +205,14 @@ CaseResult FinishCase(Child& child) {
   return r;
 }
 
-std::vector<CaseResult> RunAll(const std::vector<fs::path>& cases, int jobs) {
+std::vector<CaseResult> RunAll(const std::vector<fs::path>& cases, const Options& options) {
+  const int jobs = options.jobs;
   std::vector<CaseResult> results(cases.size());
   std::vector<Child> running;
   size_t next = 0;
   while (next < cases.size() || !running.empty()) {
     while (next < cases.size() && static_cast<int>(running.size()) < jobs) {
-      running.push_back(StartCase(cases[next], next));
+      running.push_back(StartCase(cases[next], next, options));
       ++next;
     }
     // Wait for any child's pipe to close (its result is short, so reading at EOF is enough).
@@ -252,7 +264,7 @@ int Main(const Options& options) {
   }
 
   auto start = std::chrono::steady_clock::now();
-  std::vector<CaseResult> results = RunAll(cases, options.jobs);
+  std::vector<CaseResult> results = RunAll(cases, options);
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
   int passed = 0, failed = 0, skipped = 0;
@@ -333,21 +345,25 @@ int main(int argc, char** argv) {
       options.write_passing = value();
     else if (arg == "--filter")
       options.filter = value();
+    else if (arg == "--pipeline")
+      options.pipeline = value();
     else if (arg == "-j" || arg == "--jobs")
       options.jobs = std::max(1, std::atoi(value().c_str()));
     else if (arg == "--verbose" || arg == "-v")
       options.verbose = true;
     else if (arg == "--help" || arg == "-h") {
-      std::cout << "usage: kiln_conformance [--data DIR] [--expected FILE] [--write-passing FILE]\n"
-                   "                        [--filter SUBSTRING] [-j N] [--verbose]\n"
-                   "Runs the ONNX backend node tests on Kiln's reference runtime.\n"
-                   "  --data DIR           test cases (default "
-                << kiln::conformance::kDefaultData
-                << ")\n"
-                   "  --expected FILE      case names that must pass; exit 1 if one fails\n"
-                   "  --write-passing FILE write the names of the passing cases\n"
-                   "  --filter SUBSTRING   only cases whose name contains it\n"
-                   "  -j N                 run N cases at a time (default 1)\n";
+      std::cout
+          << "usage: kiln_conformance [--data DIR] [--expected FILE] [--write-passing FILE]\n"
+             "                        [--filter SUBSTRING] [--pipeline STR] [-j N] [--verbose]\n"
+             "Runs the ONNX backend node tests on Kiln's reference runtime.\n"
+             "  --data DIR           test cases (default "
+          << kiln::conformance::kDefaultData
+          << ")\n"
+             "  --expected FILE      case names that must pass; exit 1 if one fails\n"
+             "  --write-passing FILE write the names of the passing cases\n"
+             "  --filter SUBSTRING   only cases whose name contains it\n"
+             "  --pipeline STR       run this pass pipeline on each graph first (e.g. optimize)\n"
+             "  -j N                 run N cases at a time (default 1)\n";
       return 0;
     } else {
       std::cerr << "kiln_conformance: error: unknown option '" << arg << "' (see --help)\n";
