@@ -49,7 +49,7 @@ std::string_view ActivationName(ActivationKind kind) {
 
 std::optional<ActivationKind> ParseActivationName(std::string_view name) {
 #define KILN_X(e, spelling) \
-  if (name == spelling) return ActivationKind::e;
+  if (name == (spelling)) return ActivationKind::e;
   KILN_FUSED_ACTIVATIONS(KILN_X)
 #undef KILN_X
   return std::nullopt;

@@ -31,8 +31,8 @@ std::optional<int> Axis(int64_t axis, int rank) {
 }
 
 // Every result gets `shape`.
-Shapes All(const ir::Op& op, std::optional<Shape> shape) {
-  return Shapes(op.num_results(), std::move(shape));
+Shapes All(const ir::Op& op, const std::optional<Shape>& shape) {
+  return Shapes(op.num_results(), shape);
 }
 
 // Numpy broadcasting of two dims. A static 1 yields the other; equal dims stay; a static size
