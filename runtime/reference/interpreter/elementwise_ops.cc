@@ -18,12 +18,6 @@ namespace {
 using ir::OpKind;
 using ir::StrCat;
 
-Status SetResult(OpKernelContext& ctx, rt::Result<Tensor> result) {
-  if (!result.ok()) return FromRt(result.status());
-  ctx.results[0] = std::move(*result);
-  return Status::Ok();
-}
-
 // Operand `i`, which the schema says is present; an error if it is absent.
 Status Required(const OpKernelContext& ctx, int i, const Tensor*& out) {
   out = ctx.operand(i);

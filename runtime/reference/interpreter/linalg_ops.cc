@@ -10,12 +10,6 @@
 namespace kiln::ref {
 namespace {
 
-Status SetResult(OpKernelContext& ctx, rt::Result<Tensor> result) {
-  if (!result.ok()) return FromRt(result.status());
-  ctx.results[0] = std::move(*result);
-  return Status::Ok();
-}
-
 Status RunEinsum(OpKernelContext& ctx) {
   std::vector<Tensor> operands;
   for (int i = 0; i < static_cast<int>(ctx.operands.size()); ++i) {

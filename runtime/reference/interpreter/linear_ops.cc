@@ -14,19 +14,6 @@
 namespace kiln::ref {
 namespace {
 
-// Moves a kernel's tensor into result `i` after checking its dtype against the op's type.
-Status SetResult(OpKernelContext& ctx, int i, rt::Result<Tensor> tensor) {
-  if (!tensor.ok()) return FromRt(tensor.status());
-  const DType want = DTypeOf(ctx.result_type(i).scalar());
-  if (tensor->dtype() != want) {
-    return Status::Error("result " + std::to_string(i) + " is " +
-                         std::string(rt::DTypeName(tensor->dtype())) + " but the op says " +
-                         std::string(rt::DTypeName(want)));
-  }
-  ctx.results[i] = std::move(*tensor);
-  return Status::Ok();
-}
-
 // Result 0 after the op's fused activation.
 Status SetActivatedResult(OpKernelContext& ctx, rt::Result<Tensor> computed) {
   Expected<Tensor> y = ApplyFusedActivation(ctx.op, std::move(computed), ctx.threads);

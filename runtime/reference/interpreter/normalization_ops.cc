@@ -9,17 +9,6 @@
 namespace kiln::ref {
 namespace {
 
-Status SetResult(OpKernelContext& ctx, int i, Tensor tensor) {
-  const DType want = DTypeOf(ctx.result_type(i).scalar());
-  if (tensor.dtype() != want) {
-    return Status::Error("result " + std::to_string(i) + " is " +
-                         std::string(rt::DTypeName(tensor.dtype())) + " but the op says " +
-                         std::string(rt::DTypeName(want)));
-  }
-  ctx.results[i] = std::move(tensor);
-  return Status::Ok();
-}
-
 Status CheckOperands(const OpKernelContext& ctx, int required) {
   for (int i = 0; i < required; ++i) {
     if (ctx.operand(i) == nullptr)

@@ -1,5 +1,7 @@
 #include "runtime/reference/interpreter/op_kernels.h"
 
+#include "ir/str_cat.h"
+
 namespace kiln::ref {
 
 // The two lists must stay in the same order for the cast below.
@@ -14,6 +16,18 @@ DType DTypeOf(ir::ScalarType scalar) { return static_cast<DType>(scalar); }
 
 Status FromRt(const rt::Status& status) {
   return status.ok() ? Status::Ok() : Status::Error(status.message());
+}
+
+Status SetResult(OpKernelContext& ctx, int i, rt::Result<Tensor> tensor) {
+  if (!tensor.ok()) return FromRt(tensor.status());
+  const DType want = DTypeOf(ctx.result_type(i).scalar());
+  if (tensor->dtype() != want) {
+    return Status::Error(ir::StrCat("the kernel produced ", rt::DTypeName(tensor->dtype()),
+                                    " for result ", i, ", whose type is ",
+                                    ctx.result_type(i).ToString()));
+  }
+  ctx.results[i] = std::move(*tensor);
+  return Status::Ok();
 }
 
 }  // namespace kiln::ref

@@ -58,6 +58,14 @@ DType DTypeOf(ir::ScalarType scalar);
 // Converts a kernel's rt::Status into a kiln::Status.
 Status FromRt(const rt::Status& status);
 
+// Moves a kernel's tensor into result `i` of `ctx` after checking its dtype against the op's
+// result type (the executor checks again, for kernels that fill results themselves); a
+// kernel's error passes through.
+Status SetResult(OpKernelContext& ctx, int i, rt::Result<Tensor> tensor);
+inline Status SetResult(OpKernelContext& ctx, rt::Result<Tensor> tensor) {
+  return SetResult(ctx, 0, std::move(tensor));
+}
+
 // One per op family, each in its interpreter/<family>_ops.cc.
 void RegisterElementwiseOps(
     OpKernelTable& table);                      // unary, binary, compare, logic, where, clip, cast

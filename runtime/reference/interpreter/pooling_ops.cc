@@ -7,22 +7,6 @@
 namespace kiln::ref {
 namespace {
 
-Status SetResult(OpKernelContext& ctx, int i, Tensor tensor) {
-  const DType want = DTypeOf(ctx.result_type(i).scalar());
-  if (tensor.dtype() != want) {
-    return Status::Error("result " + std::to_string(i) + " is " +
-                         std::string(rt::DTypeName(tensor.dtype())) + " but the op says " +
-                         std::string(rt::DTypeName(want)));
-  }
-  ctx.results[i] = std::move(tensor);
-  return Status::Ok();
-}
-
-Status SetResult(OpKernelContext& ctx, int i, rt::Result<Tensor> tensor) {
-  if (!tensor.ok()) return FromRt(tensor.status());
-  return SetResult(ctx, i, std::move(*tensor));
-}
-
 // Reads the attributes every windowed pooling op shares.
 rt::Result<PoolParams> ReadPoolParams(const ir::AttrMap& attrs) {
   rt::Result<AutoPad> auto_pad = ParseAutoPad(attrs.GetString("auto_pad"));

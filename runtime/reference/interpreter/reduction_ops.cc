@@ -9,17 +9,6 @@
 namespace kiln::ref {
 namespace {
 
-Status SetResult(OpKernelContext& ctx, rt::Result<Tensor> tensor) {
-  if (!tensor.ok()) return FromRt(tensor.status());
-  const DType want = DTypeOf(ctx.result_type(0).scalar());
-  if (tensor->dtype() != want) {
-    return Status::Error("result 0 is " + std::string(rt::DTypeName(tensor->dtype())) +
-                         " but the op says " + std::string(rt::DTypeName(want)));
-  }
-  ctx.results[0] = std::move(*tensor);
-  return Status::Ok();
-}
-
 template <ReduceKind kKind>
 Status RunReduce(OpKernelContext& ctx) {
   if (ctx.operand(0) == nullptr) return Status::Error("operand 0 is missing");

@@ -24,18 +24,6 @@ Status CheckOperands(const OpKernelContext& ctx, int required) {
   return Status::Ok();
 }
 
-// Stores a kernel's result after checking its dtype against the op's result type.
-Status SetResult(OpKernelContext& ctx, rt::Result<Tensor> r) {
-  if (!r.ok()) return FromRt(r.status());
-  const DType want = DTypeOf(ctx.result_type(0).scalar());
-  if (r->dtype() != want) {
-    return Status::Error("result is " + std::string(rt::DTypeName(r->dtype())) +
-                         " but the op says " + std::string(rt::DTypeName(want)));
-  }
-  ctx.results[0] = std::move(*r);
-  return Status::Ok();
-}
-
 // The single value of an optional scalar operand (a scalar or a one-element tensor).
 template <typename T>
 Expected<std::optional<T>> OptionalScalar(const OpKernelContext& ctx, int i, const char* what) {
