@@ -103,6 +103,10 @@ std::optional<std::vector<int64_t>> IntConstant(const ir::Value* value) {
   return out;
 }
 
+bool IsPlainF32(const ir::TensorType* type) {
+  return type != nullptr && type->scalar() == ir::ScalarType::kF32 && !type->is_quantized();
+}
+
 ir::Op* ProducerOf(const ir::Value* value, ir::OpKind kind) {
   if (value == nullptr || value->producer() == nullptr) return nullptr;
   return value->producer()->kind() == kind ? value->producer() : nullptr;

@@ -32,6 +32,9 @@ std::optional<std::vector<float>> FloatConstant(const ir::Value* value);
 // Every element of an i64 or i32 constant, widened to int64.
 std::optional<std::vector<int64_t>> IntConstant(const ir::Value* value);
 
+// f32 and not quantized (false for null).
+bool IsPlainF32(const ir::TensorType* type);
+
 // `value`'s producer when it is an op of `kind`; null otherwise.
 ir::Op* ProducerOf(const ir::Value* value, ir::OpKind kind);
 // Exactly one use, by an op (not a graph output).

@@ -16,10 +16,6 @@ void ForEachOp(ir::Graph& graph, const std::function<void(ir::Op*)>& visit) {
   }
 }
 
-bool IsPlainF32(const ir::TensorType* type) {
-  return type != nullptr && type->scalar() == ir::ScalarType::kF32 && !type->is_quantized();
-}
-
 bool HasNoActivation(const ir::Op& op) {
   if (!ir::HasFusedActivationAttrs(op.kind()) || op.num_results() != 1) return false;
   Expected<ir::FusedActivation> activation = ir::GetFusedActivation(op);

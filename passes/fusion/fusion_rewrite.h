@@ -23,9 +23,6 @@ namespace kiln {
 // before it, never ops after it.
 void ForEachOp(ir::Graph& graph, const std::function<void(ir::Op*)>& visit);
 
-// f32 and not quantized.
-bool IsPlainF32(const ir::TensorType* type);
-
 // `op` is a conv, conv_transpose, gemm, matmul or linear with one result and no fused
 // activation yet.
 bool HasNoActivation(const ir::Op& op);

@@ -11,10 +11,6 @@
 namespace kiln {
 namespace {
 
-bool IsPlainF32(const ir::Value* v) {
-  return v != nullptr && v->type()->scalar() == ir::ScalarType::kF32 && !v->type()->is_quantized();
-}
-
 bool Contains(const std::vector<ir::Op*>& ops, const ir::Op* op) {
   return std::find(ops.begin(), ops.end(), op) != ops.end();
 }
@@ -81,7 +77,7 @@ bool PatternRewriter::IsSelfContained(const std::vector<ir::Op*>& ops) const {
     }
     for (int r = 0; r < op->num_results(); ++r) {
       const ir::Value* v = op->result(r);
-      if (!IsPlainF32(v)) return false;
+      if (v == nullptr || !IsPlainF32(v->type())) return false;
       if (op == last && r == 0) continue;
       // Fails at the first outside use, so a value with many users costs little.
       for (const ir::Use& use : v->uses()) {
@@ -98,7 +94,7 @@ ir::Op* PatternRewriter::Replace(const std::vector<ir::Op*>& ops, ir::OpKind kin
   ir::Op* last = ops.back();
   ir::Graph& graph = *last->graph();
   for (ir::Value* v : operands) {
-    if (!IsPlainF32(v)) return nullptr;
+    if (v == nullptr || !IsPlainF32(v->type())) return nullptr;
   }
   if (!IsSelfContained(ops)) return nullptr;
   ir::Value* old = last->result(0);
