@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstring>
 #include <numbers>
+#include <optional>
 
 #include "frontends/onnx/export_context.h"
 #include "ir/fused_activation.h"
@@ -98,9 +99,10 @@ void ExportGelu(bool tanh_form, const std::string& x, const std::string& y, Expo
   ex.AddNode(g, "Mul", {half_x, one_plus}, {y});
 }
 
-// Nodes computing fused activation `a` of `x` into `y`.
+// Nodes computing fused activation `a` of `x` into `y`; `name` names silu's first node (a
+// stand-alone silu op's node name).
 void ExportActivation(const ir::FusedActivation& a, const std::string& x, const std::string& y,
-                      ExportContext& ex, onnx::GraphProto* g) {
+                      ExportContext& ex, onnx::GraphProto* g, const std::string& name = "") {
   using ir::ActivationKind;
   auto set_float = [](onnx::NodeProto* node, const char* name, double v) {
     SetAttr(node, name, ir::AttrValue(v));
@@ -143,7 +145,7 @@ void ExportActivation(const ir::FusedActivation& a, const std::string& x, const 
       break;
     case ActivationKind::kSilu: {
       std::string sig = ex.FreshName(y + "_sigmoid");
-      ex.AddNode(g, "Sigmoid", {x}, {sig});
+      ex.AddNode(g, "Sigmoid", {x}, {sig}, name);
       ex.AddNode(g, "Mul", {x, sig}, {y});
       break;
     }
@@ -263,16 +265,14 @@ Status ExportNode(const ir::Op& op, ExportContext& ex, onnx::GraphProto* g) {
     }
   }
 
-  if (kind == OpKind::kSilu) {
-    std::string sig = ex.FreshName(outputs[0] + "_sigmoid");
-    ex.AddNode(g, "Sigmoid", {inputs[0]}, {sig}, node_name);
-    ex.AddNode(g, "Mul", {inputs[0], sig}, {outputs[0]});
-  } else if (kind == OpKind::kGelu) {
-    std::string approximate = op.attrs().GetString("approximate", "none");
-    if (approximate != "none" && approximate != "tanh") {
-      return Status::Error("gelu approximate=\"" + approximate + "\" has no ONNX form");
+  if (kind == OpKind::kSilu || kind == OpKind::kGelu) {
+    // Spelled out in basic ops, exactly as the same activation fused into another op.
+    std::optional<ir::FusedActivation> a = ir::ActivationOfUnaryOp(op);
+    if (!a) {
+      return Status::Error("gelu approximate=\"" + op.attrs().GetString("approximate") +
+                           "\" has no ONNX form");
     }
-    ExportGelu(approximate == "tanh", inputs[0], outputs[0], ex, g);
+    ExportActivation(*a, inputs[0], outputs[0], ex, g, node_name);
   } else if (kind == OpKind::kLinear) {
     if (inputs.size() > 2) {
       std::string product = ex.FreshName(outputs[0] + "_matmul");
