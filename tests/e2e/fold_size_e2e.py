@@ -15,6 +15,8 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
 
+from output_compare import run
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 RUN_MODEL_JS = os.path.join(ROOT, "tests", "oracle", "run_model.js")
 MAX_GROWTH = 0.01
@@ -72,13 +74,6 @@ def build_model():
     model.ir_version = 8
     onnx.checker.check_model(model)
     return model
-
-
-def run(cmd):
-    r = subprocess.run(cmd, capture_output=True, text=True)
-    if r.returncode != 0:
-        sys.exit(f"fold_size_e2e.py: error: {' '.join(cmd)} failed: {(r.stderr or r.stdout).strip()}")
-    return r
 
 
 def main():

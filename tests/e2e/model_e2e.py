@@ -15,49 +15,12 @@ import os
 import subprocess
 import sys
 
-try:
-    import numpy as np
-except ImportError:
-    sys.exit("model_e2e.py: error: numpy is missing; install python3-numpy and run with /usr/bin/python3")
+from output_compare import compare, outputs, run
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 RUN_MODEL_JS = os.path.join(ROOT, "tests", "oracle", "run_model.js")
 MIN_COSINE = 0.99999
 MAX_REL_ERR = 1e-4
-
-
-def run(cmd):
-    r = subprocess.run(cmd, capture_output=True, text=True)
-    if r.returncode != 0:
-        sys.exit(f"model_e2e.py: error: {' '.join(cmd)} failed: {(r.stderr or r.stdout).strip()}")
-
-
-def outputs(directory):
-    return {f[:-4]: np.load(os.path.join(directory, f)) for f in sorted(os.listdir(directory))
-            if f.endswith(".npy")}
-
-
-def compare(label, actual, expected):
-    ok = True
-    if set(actual) != set(expected):
-        print(f"FAIL {label}: outputs {sorted(actual)} vs {sorted(expected)}")
-        return False
-    for name in expected:
-        a = actual[name].astype(np.float64).ravel()
-        e = expected[name].astype(np.float64).ravel()
-        if actual[name].shape != expected[name].shape:
-            print(f"FAIL {label} {name}: shape {actual[name].shape} vs {expected[name].shape}")
-            ok = False
-            continue
-        scale = np.max(np.abs(e))
-        rel = np.max(np.abs(a - e)) / scale if scale > 0 else np.max(np.abs(a - e))
-        denom = np.linalg.norm(a) * np.linalg.norm(e)
-        cos = float(np.dot(a, e) / denom) if denom > 0 else float(np.array_equal(a, e))
-        good = cos >= MIN_COSINE and rel <= MAX_REL_ERR
-        ok = ok and good
-        print(f"{'PASS' if good else 'FAIL'} {label} {name}: cosine {cos:.9f} (>= {MIN_COSINE}), "
-              f"max rel err {rel:.2e} (<= {MAX_REL_ERR:.0e})")
-    return ok
 
 
 def main():
@@ -85,8 +48,10 @@ def main():
     run(["node", RUN_MODEL_JS, roundtrip, *inputs, "--output-dir", rt_dir, "--threads", args.threads])
 
     name = os.path.basename(args.model)
-    ok = compare(f"{name} kiln-run vs ort", outputs(kiln_dir), outputs(ort_dir))
-    ok = compare(f"{name} ort(roundtrip) vs ort", outputs(rt_dir), outputs(ort_dir)) and ok
+    ok = compare(f"{name} kiln-run vs ort", outputs(kiln_dir), outputs(ort_dir),
+                 MIN_COSINE, MAX_REL_ERR)
+    ok = compare(f"{name} ort(roundtrip) vs ort", outputs(rt_dir), outputs(ort_dir),
+                 MIN_COSINE, MAX_REL_ERR) and ok
     return 0 if ok else 1
 
 

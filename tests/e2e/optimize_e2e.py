@@ -22,51 +22,12 @@ import re
 import subprocess
 import sys
 
-try:
-    import numpy as np
-except ImportError:
-    sys.exit("optimize_e2e.py: error: numpy is missing; install python3-numpy and run with "
-             "/usr/bin/python3")
+from output_compare import compare, outputs, run
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 RUN_MODEL_JS = os.path.join(ROOT, "tests", "oracle", "run_model.js")
 MIN_COSINE = 0.999999
 MAX_REL_ERR = 1e-5
-
-
-def run(cmd):
-    r = subprocess.run(cmd, capture_output=True, text=True)
-    if r.returncode != 0:
-        sys.exit(f"optimize_e2e.py: error: {' '.join(cmd)} failed: {(r.stderr or r.stdout).strip()}")
-    return r
-
-
-def outputs(directory):
-    return {f[:-4]: np.load(os.path.join(directory, f)) for f in sorted(os.listdir(directory))
-            if f.endswith(".npy")}
-
-
-def compare(label, actual, expected):
-    if set(actual) != set(expected):
-        print(f"FAIL {label}: outputs {sorted(actual)} vs {sorted(expected)}")
-        return False
-    ok = True
-    for name in expected:
-        if actual[name].shape != expected[name].shape:
-            print(f"FAIL {label} {name}: shape {actual[name].shape} vs {expected[name].shape}")
-            ok = False
-            continue
-        a = actual[name].astype(np.float64).ravel()
-        e = expected[name].astype(np.float64).ravel()
-        scale = np.max(np.abs(e))
-        rel = np.max(np.abs(a - e)) / scale if scale > 0 else np.max(np.abs(a - e))
-        denom = np.linalg.norm(a) * np.linalg.norm(e)
-        cos = float(np.dot(a, e) / denom) if denom > 0 else float(np.array_equal(a, e))
-        good = cos >= MIN_COSINE and rel <= MAX_REL_ERR
-        ok = ok and good
-        print(f"{'PASS' if good else 'FAIL'} {label} {name} {list(expected[name].shape)}: "
-              f"cosine {cos:.9f} (>= {MIN_COSINE}), max rel err {rel:.2e} (<= {MAX_REL_ERR:.0e})")
-    return ok
 
 
 def op_counts(kir_path):
@@ -122,9 +83,9 @@ def main():
         run(["node", RUN_MODEL_JS, opt_onnx, *inputs, "--output-dir", d["ort_opt"], "--threads",
              args.threads])
         ok = compare(f"{name} reference optimized vs original", outputs(d["opt"]),
-                     outputs(d["orig"])) and ok
+                     outputs(d["orig"]), MIN_COSINE, MAX_REL_ERR) and ok
         ok = compare(f"{name} ort optimized vs original", outputs(d["ort_opt"]),
-                     outputs(d["ort"])) and ok
+                     outputs(d["ort"]), MIN_COSINE, MAX_REL_ERR) and ok
 
     counts = op_counts(opt_kir)
     for kind in filter(None, args.forbid.split(",")):
