@@ -34,6 +34,13 @@ bool HasFusedActivationAttrs(OpKind kind) {
   }
 }
 
+bool HasResidualOperand(OpKind kind) { return kind == OpKind::kConv || kind == OpKind::kLinear; }
+
+Value* ResidualOf(const Op& op) {
+  if (!HasResidualOperand(op.kind()) || op.num_operands() <= kResidualOperand) return nullptr;
+  return op.operand(kResidualOperand);
+}
+
 std::string_view ActivationName(ActivationKind kind) {
   switch (kind) {
     case ActivationKind::kNone:

@@ -2,9 +2,12 @@
 // that `relu(conv(x))` is one op that runtimes execute as one kernel (a oneDNN post-op, an
 // XNNPACK output clamp). Stored as attributes: `activation` (the unary op's name), and
 // `activation_alpha` / `activation_beta` for its parameters (clip: min and max).
+// A conv or linear may also add a residual before the activation (operand 3, of exactly the
+// result's type): y = activation(op(x, w, b) + residual), a oneDNN "sum" post-op.
 //
 //   SetFusedActivation(*conv, {.kind = ActivationKind::kClip, .alpha = 0, .beta = 6});
 //   Expected<FusedActivation> a = GetFusedActivation(*conv);   // kNone when there is none
+//   if (const Value* r = ResidualOf(*conv)) ...                // null when there is none
 #pragma once
 
 #include <optional>
@@ -54,6 +57,13 @@ std::optional<ActivationKind> ParseActivationName(std::string_view name);
 Expected<FusedActivation> GetFusedActivation(const Op& op);
 // Writes (or, for kNone, removes) the attributes; parameters the kind does not use are not set.
 void SetFusedActivation(Op& op, const FusedActivation& activation);
+
+// The operand index of the residual of conv and linear (ops.def).
+inline constexpr int kResidualOperand = 3;
+// True for the op kinds that take a residual operand (conv, linear).
+bool HasResidualOperand(OpKind kind);
+// The op's residual operand; null when it has none (or its kind takes none).
+Value* ResidualOf(const Op& op);
 
 // The fused activation equal to unary op `op` (relu, leaky_relu, gelu, ...); nullopt for any
 // other op. Clip is not handled here: its bounds are operands, read by the caller.

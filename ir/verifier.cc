@@ -357,6 +357,12 @@ class Verifier {
         return OpError(op, a.error().message());
       }
     }
+    // The residual is added elementwise, without broadcasting: exactly the result's type.
+    if (const Value* r = ResidualOf(op); r && r->type() != op.result(0)->type()) {
+      return OpError(op, StrCat("residual operand ", kResidualOperand, NameSuffix(r), " has type ",
+                                r->type()->ToString(), ", but the result has ",
+                                op.result(0)->type()->ToString(), "; they must be equal"));
+    }
     if (op.num_regions() != op.schema().num_regions) {
       return OpError(op, StrCat("has ", op.num_regions(), " regions, but ", op.kind_name(),
                                 " takes ", op.schema().num_regions));

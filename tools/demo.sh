@@ -47,6 +47,18 @@ step "kiln run build/demo/fashion_cnn.opt.kir on the same images, accuracy"
 tools/models/accuracy.py build/demo/fashion_mnist/out_opt/logits.npy \
   build/demo/fashion_mnist/labels.npy
 
+step "kiln compile ${model} --target cloud -o build/demo/fashion_cnn.kiln --report ..."
+"${kiln}" compile "${model}" --target cloud -o build/demo/fashion_cnn.kiln \
+  --report build/demo/fashion_cnn.report.json
+"${kiln}" inspect build/demo/fashion_cnn.kiln
+step "kiln run build/demo/fashion_cnn.kiln on the same images (cloud runtime, oneDNN), accuracy"
+"${kiln}" run build/demo/fashion_cnn.kiln --input image=build/demo/fashion_mnist/image.npy \
+  --output-dir build/demo/fashion_mnist/out_cloud --threads 2
+tools/models/accuracy.py build/demo/fashion_mnist/out_cloud/logits.npy \
+  build/demo/fashion_mnist/labels.npy
+step "kiln bench build/demo/fashion_cnn.kiln (one image, 2 threads)"
+"${kiln}" bench build/demo/fashion_cnn.kiln --threads 2 --runs 200
+
 step "kiln opt ${model} --pipeline \"\" -o build/demo/fashion_cnn.roundtrip.onnx (import + export)"
 "${kiln}" opt "${model}" --pipeline "" -o build/demo/fashion_cnn.roundtrip.onnx
 

@@ -23,6 +23,9 @@ APT_PACKAGES=(
   libcli11-dev libfmt-dev nlohmann-json3-dev
   # ONNX import/export (frontends/onnx) and the reference runtime's GEMM.
   libonnx-dev libprotobuf-dev protobuf-compiler libeigen3-dev
+  # The .kiln artifact (codegen/schema) and the cloud runtime on oneDNN (runtime/cloud); oneDNN's
+  # CMake config asks for the OpenCL headers and loader even in a CPU build.
+  libflatbuffers-dev flatbuffers-compiler libdnnl-dev ocl-icd-opencl-dev opencl-c-headers
   # Test data: the ONNX backend node tests; Python with ONNX to build test models.
   libonnx-testdata python3-onnx python3-numpy
   # Test models (tools/models): torch exports resnet/mobilenet/transformer; the trained

@@ -234,6 +234,12 @@ Status ExportNode(const ir::Op& op, ExportContext& ex, onnx::GraphProto* g) {
       inputs.push_back(*name);
     }
   }
+  // A residual (conv, linear) is its own Add node after the op, before the activation.
+  std::string residual;
+  if (ir::ResidualOf(op) != nullptr) {
+    residual = inputs[ir::kResidualOperand];
+    inputs.resize(ir::kResidualOperand);
+  }
   while (!inputs.empty() && inputs.back().empty()) inputs.pop_back();
 
   // Results: a quantized result of anything but quantize is computed in float, then quantized.
@@ -263,6 +269,12 @@ Status ExportNode(const ir::Op& op, ExportContext& ex, onnx::GraphProto* g) {
       activated = outputs[0];
       outputs[0] = ex.FreshName(activated + "_pre_" + std::string(ir::ActivationName(a->kind)));
     }
+  }
+  // With a residual too, the op writes to a fresh name that the residual Add reads.
+  std::string summed;
+  if (!residual.empty()) {
+    summed = outputs[0];
+    outputs[0] = ex.FreshName(summed + "_pre_residual");
   }
 
   if (kind == OpKind::kSilu || kind == OpKind::kGelu) {
@@ -343,6 +355,10 @@ Status ExportNode(const ir::Op& op, ExportContext& ex, onnx::GraphProto* g) {
       if (Status s = ex.AddQuantParams(g, *op.operand(0)->type(), inputs[0], node); !s.ok())
         return s;
     }
+  }
+  if (!summed.empty()) {
+    ex.AddNode(g, "Add", {outputs[0], residual}, {summed});
+    outputs[0] = summed;
   }
   if (!activated.empty()) ExportActivation(activation, outputs[0], activated, ex, g);
   for (const auto& [float_name, value] : requantize) {

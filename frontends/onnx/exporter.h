@@ -4,7 +4,9 @@
 // target becomes `to`, ...). Quantized types become QDQ: a quantize op is a QuantizeLinear, a
 // dequantize a DequantizeLinear, and any other use of a quantized value reads it through a
 // DequantizeLinear, so every runtime computes what Kiln's types mean. Ops ONNX lacks at the
-// target opset are written as their definition (silu -> Sigmoid, Mul; gelu -> Erf or Tanh form).
+// target opset are written as their definition (silu -> Sigmoid, Mul; gelu -> Erf or Tanh form),
+// and so are fused ops: linear -> MatMul, Add; a conv or linear with a residual and an
+// activation -> Conv, Add(residual), then the activation's nodes.
 //
 //   Expected<std::string> bytes = ExportOnnx(graph, {.opset = 17});
 //   if (!bytes) return bytes.error();   // "node 'q' (quantize): per-block ... opset 17"

@@ -2,7 +2,9 @@
 // sigmoid, silu, gelu (approximate "none" or "tanh") or tanh applied to the result of a conv,
 // conv_transpose, gemm, matmul or linear becomes that op's fused activation
 // (ir/fused_activation.h), so runtimes run both as one kernel. The op takes over the
-// activation's result (uses, name, type) and the activation op goes.
+// activation's result (uses, name, type) and the activation op goes. A conv or linear with a
+// residual (`fuse-residual-add`) applies its activation after adding the residual, which is
+// where the activation read the sum, so it fuses the same way.
 //
 // Matched: the op has no activation yet and a float result (f32, f16, ...) that only the
 // activation reads, in the same graph; clip's min and max are absent (-/+ FLT_MAX) or

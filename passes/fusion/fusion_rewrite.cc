@@ -23,7 +23,9 @@ bool HasNoActivation(const ir::Op& op) {
 }
 
 bool CanFuseInto(const ir::Op& op) {
-  return HasNoActivation(op) && IsPlainF32(op.result(0)->type());
+  // A residual would have to be scaled by a folded batch_norm, and is not kept by the rewrites
+  // that rebuild the operand list.
+  return HasNoActivation(op) && ir::ResidualOf(op) == nullptr && IsPlainF32(op.result(0)->type());
 }
 
 void TakeOverResult(ir::Value* fused, ir::Value* replaced) {

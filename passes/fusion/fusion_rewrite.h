@@ -26,7 +26,8 @@ void ForEachOp(ir::Graph& graph, const std::function<void(ir::Op*)>& visit);
 // `op` is a conv, conv_transpose, gemm, matmul or linear with one result and no fused
 // activation yet.
 bool HasNoActivation(const ir::Op& op);
-// HasNoActivation, and a plain f32 result: a bias or a batch_norm may still fold into it.
+// HasNoActivation, no residual, and a plain f32 result: a bias or a batch_norm may still fold
+// into it.
 bool CanFuseInto(const ir::Op& op);
 
 // `fused` (the result of the op a fusion grew) takes the place of `replaced`: every use and

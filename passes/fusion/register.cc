@@ -5,6 +5,7 @@
 #include "passes/fusion/fuse_conv_bias.h"
 #include "passes/fusion/fuse_linear.h"
 #include "passes/fusion/fuse_pad_conv.h"
+#include "passes/fusion/fuse_residual_add.h"
 
 namespace kiln {
 
@@ -25,6 +26,11 @@ void RegisterFusionPasses(PassRegistry& registry) {
   registry.Register("fuse-activation",
                     "Move an activation after conv/gemm/matmul/linear into the op's attributes",
                     OptionlessFactory<FuseActivationPass>());
+  // Not in `optimize`: run by targets whose conv/linear kernels add a residual.
+  registry.Register("fuse-residual-add",
+                    "Make an add of a conv/linear result and a same-typed value the conv's or "
+                    "linear's residual operand",
+                    OptionlessFactory<FuseResidualAddPass>());
 }
 
 }  // namespace kiln

@@ -7,7 +7,8 @@
 //
 // Does W untimed runs, then R timed runs of session.run() (wall clock, including the small
 // onnxruntime-node binding overhead). Prints median/p10/p90 in ms, or with --json one object:
-// {"model", "median_ms", "p10_ms", "p90_ms", "min_ms", "mean_ms", "runs", "warmup", "threads", "ort_version"}.
+// {"model", "median_ms", "p10_ms", "p90_ms", "min_ms", "mean_ms", "runs", "warmup", "threads", "ort_version",
+//  "times_ms" (every timed run, in order)}.
 
 const { parseArgs, createSession, loadFeeds, runMain, loadOrt } = require('./common');
 
@@ -36,6 +37,7 @@ async function main() {
     await session.run(feeds);
     times.push(Number(process.hrtime.bigint() - t0) / 1e6);
   }
+  const times_in_order = times.slice();
   times.sort((a, b) => a - b);
   const r = (x) => Math.round(x * 1000) / 1000; // microsecond resolution
   const stats = {
@@ -50,6 +52,8 @@ async function main() {
     threads: opts.threads,
     ort_version: loadOrt().env.versions.node,
   };
+  // Every timed run, in run order, for callers that pool several invocations.
+  if (opts.json) stats.times_ms = times_in_order.map(r);
   if (opts.json) {
     console.log(JSON.stringify(stats));
   } else {

@@ -18,6 +18,19 @@ class App;
 
 namespace kiln::cli {
 
+struct CompileCommandOptions {
+  std::string input;   // .onnx or .kir
+  std::string output;  // .kiln
+  std::string target;
+  std::optional<std::string> pipeline;  // --pipeline; otherwise the one of opt_level
+  int opt_level = 2;                    // -O0 (verify only), -O1 (cleanup), -O2 (optimize)
+  std::vector<std::string> max_dims;    // SYM=N: plan symbolic dim SYM for sizes up to N
+  std::string report;                   // --report FILE.json, or empty
+  bool quiet = false;                   // no summary line on stderr
+};
+Status RunCompile(const CompileCommandOptions& options, std::ostream& err);
+void AddCompileCommand(CLI::App& app);
+
 struct OptOptions {
   std::string input;
   std::string output;
@@ -48,5 +61,17 @@ struct RunOptions {
 };
 Status RunRun(const RunOptions& options, std::ostream& out);
 void AddRunCommand(CLI::App& app);
+
+struct BenchOptions {
+  std::string model;
+  int threads = 1;
+  int runs = 50;
+  int warmup = 5;
+  std::vector<std::string> inputs;  // NAME=FILE.npy; empty: random inputs
+  std::vector<std::string> dims;    // SYMBOL=SIZE for random inputs
+  bool json = false;
+};
+Status RunBench(const BenchOptions& options, std::ostream& out);
+void AddBenchCommand(CLI::App& app);
 
 }  // namespace kiln::cli

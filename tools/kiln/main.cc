@@ -13,9 +13,11 @@ int RunKiln(int argc, char** argv) {
   app.set_version_flag("--version", std::string("kiln ") + KILN_VERSION);
   app.require_subcommand(1);
   app.footer("Run 'kiln <command> --help' for a command's options.");
+  kiln::cli::AddCompileCommand(app);
   kiln::cli::AddOptCommand(app);
   kiln::cli::AddInspectCommand(app);
   kiln::cli::AddRunCommand(app);
+  kiln::cli::AddBenchCommand(app);
   if (argc <= 1) {
     std::cout << app.help();
     return 0;

@@ -25,38 +25,10 @@ Status Required(const OpKernelContext& ctx, int i, const Tensor*& out) {
   return Status::Ok();
 }
 
-float FloatAttr(const OpKernelContext& ctx, std::string_view name, double fallback) {
-  return static_cast<float>(ctx.op.attrs().GetFloat(name, fallback));
-}
-
 UnaryParams ParamsFor(UnaryOp op, const OpKernelContext& ctx) {
-  UnaryParams p;
-  switch (op) {
-    case UnaryOp::kLeakyRelu:
-      p.alpha = FloatAttr(ctx, "alpha", 0.01);
-      break;
-    case UnaryOp::kElu:
-      p.alpha = FloatAttr(ctx, "alpha", 1.0);
-      break;
-    case UnaryOp::kSelu:
-      p.alpha = FloatAttr(ctx, "alpha", 1.67326319217681884765625);
-      p.gamma = FloatAttr(ctx, "gamma", 1.05070102214813232421875);
-      break;
-    case UnaryOp::kHardSigmoid:
-      p.alpha = FloatAttr(ctx, "alpha", 0.2);
-      p.beta = FloatAttr(ctx, "beta", 0.5);
-      break;
-    case UnaryOp::kThresholdedRelu:
-      p.alpha = FloatAttr(ctx, "alpha", 1.0);
-      break;
-    case UnaryOp::kShrink:
-      p.lambd = FloatAttr(ctx, "lambd", 0.5);
-      p.bias = FloatAttr(ctx, "bias", 0.0);
-      break;
-    default:
-      break;
-  }
-  return p;
+  return UnaryParamsFrom(op, [&](std::string_view name, double fallback) {
+    return ctx.op.attrs().GetFloat(name, fallback);
+  });
 }
 
 template <UnaryOp kOp>

@@ -1,8 +1,9 @@
 // Op kernels for conv, conv_transpose, gemm, matmul and linear: read the op's attributes into
-// the kernels' parameter structs, run the fused activation if the op has one, and check the
-// result dtypes against the op's result types.
+// the kernels' parameter structs, add the residual (conv, linear) and run the fused activation
+// if the op has them, and check the result dtypes against the op's result types.
 #include <string>
 
+#include "ir/fused_activation.h"
 #include "runtime/reference/interpreter/fused_activation.h"
 #include "runtime/reference/interpreter/op_kernels.h"
 #include "runtime/reference/kernels/binary.h"
@@ -19,6 +20,19 @@ Status SetActivatedResult(OpKernelContext& ctx, rt::Result<Tensor> computed) {
   Expected<Tensor> y = ApplyFusedActivation(ctx.op, std::move(computed), ctx.threads);
   if (!y) return y.error();
   return SetResult(ctx, 0, std::move(*y));
+}
+
+// `computed` plus the op's residual operand when it has one, with the same add kernel as a
+// stand-alone add, so conv -> add -> relu and the fused conv agree bit for bit. No
+// broadcasting: the residual has exactly the result's shape.
+rt::Result<Tensor> AddResidual(const OpKernelContext& ctx, rt::Result<Tensor> computed) {
+  const Tensor* residual = ctx.operand(ir::kResidualOperand);
+  if (!computed.ok() || residual == nullptr) return computed;
+  if (residual->shape() != computed->shape()) {
+    return rt::Status::Error("the residual has shape " + ShapeString(residual->shape()) +
+                             ", but the result has " + ShapeString(computed->shape()));
+  }
+  return Binary(BinaryOp::kAdd, *computed, *residual, ctx.threads);
 }
 
 Status CheckOperands(const OpKernelContext& ctx, int required) {
@@ -41,8 +55,8 @@ Status RunConv(OpKernelContext& ctx) {
   p.pads = attrs.GetInts("pads");
   p.auto_pad = *auto_pad;
   p.group = attrs.GetInt("group", 1);
-  return SetActivatedResult(ctx,
-                            Conv(*ctx.operand(0), *ctx.operand(1), ctx.operand(2), p, ctx.threads));
+  return SetActivatedResult(ctx, AddResidual(ctx, Conv(*ctx.operand(0), *ctx.operand(1),
+                                                       ctx.operand(2), p, ctx.threads)));
 }
 
 Status RunConvTranspose(OpKernelContext& ctx) {
@@ -91,7 +105,7 @@ Status RunLinear(OpKernelContext& ctx) {
   if (y.ok() && ctx.operand(2) != nullptr) {
     y = Binary(BinaryOp::kAdd, *y, *ctx.operand(2), ctx.threads);
   }
-  return SetActivatedResult(ctx, std::move(y));
+  return SetActivatedResult(ctx, AddResidual(ctx, std::move(y)));
 }
 
 }  // namespace

@@ -75,6 +75,42 @@ struct UnaryParams {
   float bias = 0.0f;
 };
 
+// The parameters of `op` read through `get(name, default) -> double`, with ONNX's attribute
+// names and defaults; shared by every runtime that maps attributes to UnaryParams.
+template <typename GetFloat>
+UnaryParams UnaryParamsFrom(UnaryOp op, GetFloat&& get) {
+  UnaryParams p;
+  auto f = [&](const char* name, double fallback) {
+    return static_cast<float>(get(name, fallback));
+  };
+  switch (op) {
+    case UnaryOp::kLeakyRelu:
+      p.alpha = f("alpha", 0.01);
+      break;
+    case UnaryOp::kElu:
+      p.alpha = f("alpha", 1.0);
+      break;
+    case UnaryOp::kSelu:
+      p.alpha = f("alpha", 1.67326319217681884765625);
+      p.gamma = f("gamma", 1.05070102214813232421875);
+      break;
+    case UnaryOp::kHardSigmoid:
+      p.alpha = f("alpha", 0.2);
+      p.beta = f("beta", 0.5);
+      break;
+    case UnaryOp::kThresholdedRelu:
+      p.alpha = f("alpha", 1.0);
+      break;
+    case UnaryOp::kShrink:
+      p.lambd = f("lambd", 0.5);
+      p.bias = f("bias", 0.0);
+      break;
+    default:
+      break;
+  }
+  return p;
+}
+
 // The result has x's dtype and shape. Identity returns x itself (shared storage).
 rt::Result<Tensor> Unary(UnaryOp op, const Tensor& x, const UnaryParams& params = {},
                          int threads = 1);

@@ -5,6 +5,8 @@
 
 #include <string>
 
+#include "codegen/bound_shapes.h"
+#include "ir/printer.h"
 #include "ir/verifier.h"
 #include "tests/unit/passes/rewrite_numerics.h"
 
@@ -14,6 +16,8 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using testing::ParseOrDie;
+
+const std::map<std::string, int64_t> kNoDims;
 
 // Parses and verifies `kir`, or fails the current test.
 std::unique_ptr<ir::Graph> Parse(std::string_view kir, ir::Context& ctx) {
@@ -116,7 +120,7 @@ constants {
 })",
                                        ctx);
   ASSERT_TRUE(g);
-  Expected<BufferRequests> r = CollectBufferRequests(*g, {});
+  Expected<BufferRequests> r = CollectBufferRequests(*g, kNoDims);
   ASSERT_TRUE(r.ok()) << r.error().message();
   // Neither the input %x nor the constant %w is planned or overwritten; %b overwrites %a (the
   // operand of its type), not %v (broadcast); %out overwrites %k; %out is an output, so %c
@@ -144,7 +148,7 @@ graph @g(%x: i4[5], %p: bool[]) -> (i4[5]) {
 })",
                                        ctx);
   ASSERT_TRUE(g);
-  Expected<BufferRequests> r = CollectBufferRequests(*g, {});
+  Expected<BufferRequests> r = CollectBufferRequests(*g, kNoDims);
   ASSERT_TRUE(r.ok()) << r.error().message();
   // %a is read inside the `if` (op 1), so it lives through op 1; %t is not planned here.
   EXPECT_THAT(Describe(*r), ElementsAre("a 3 [0,1] -1", "y 3 [1,2] -1"));
@@ -191,6 +195,135 @@ TEST(CollectBufferRequestsTest, ResidualChainNeedsThreeBuffersInsteadOfOnePerVal
   EXPECT_TRUE(CheckMemoryPlan(r->requests, greedy).ok());
   EXPECT_EQ(linear.arena_size, num_values * activation);
   EXPECT_EQ(greedy.arena_size, 3 * activation);
+}
+
+TEST(CollectBufferRequestsTest, ReshapeLikeOpsWriteOverADyingOperandOfTheSameBytes) {
+  ir::Context ctx;
+  std::unique_ptr<ir::Graph> g = Parse(R"(
+graph @g(%x: f32[2,3,4]) -> (f32[6,4], f32[24], f32[2,12]) {
+  %s = const @s : i64[2]
+  %a = neg(%x) : f32[2,3,4]
+  %r = reshape(%a, %s) : f32[6,4]
+  %f = flatten(%r) {axis=0} : f32[1,24]
+  %q = squeeze(%f) {axes=[0]} : f32[24]
+  %u = unsqueeze(%q) {axes=[0]} : f32[1,24]
+  %i = identity(%q) : f32[24]
+  %b = neg(%x) : f32[2,3,4]
+  %c = flatten(%b) {axis=1} : f32[2,12]
+  %d = exp(%b) : f32[2,3,4]
+  %x2 = reshape(%x, %s) : f32[6,4]
+  return %x2, %i, %c
+}
+constants {
+  @s = [6, 4]
+})",
+                                       ctx);
+  ASSERT_TRUE(g);
+  Expected<BufferRequests> r = CollectBufferRequests(*g, kNoDims);
+  ASSERT_TRUE(r.ok()) << r.error().message();
+  // %r, %f and %q chain over %a; %u cannot take %q, which %i reads later; %i takes %q; %c
+  // cannot take %b, which %d reads later; %x2 reshapes an input, which is never overwritten.
+  EXPECT_THAT(Describe(*r),
+              ElementsAre("a 96 [0,1] -1", "r 96 [1,2] 0", "f 96 [2,3] 1", "q 96 [3,5] 2",
+                          "u 96 [4,4] -1", "i 96 [5,10] 3", "b 96 [6,8] -1", "c 96 [7,10] -1",
+                          "d 96 [8,8] 6", "x2 96 [9,10] -1"));
+  MemoryPlan plan = PlanMemoryGreedy(r->requests);
+  EXPECT_TRUE(CheckMemoryPlan(r->requests, plan).ok());
+  EXPECT_EQ(plan.offsets[0], plan.offsets[3]);
+}
+
+TEST(CollectBufferRequestsTest, ConvAndLinearAccumulateIntoTheirDyingResidual) {
+  ir::Context ctx;
+  std::unique_ptr<ir::Graph> g = Parse(R"(
+graph @g(%x: f32[1,2,4,4], %t: f32[3,4]) -> (f32[1,2,4,4], f32[3,4], f32[3,4]) {
+  %w = const @w : f32[2,2,1,1]
+  %m = const @m : f32[4,4]
+  %r = neg(%x) : f32[1,2,4,4]
+  %c = conv(%x, %w, _, %r) : f32[1,2,4,4]
+  %s = neg(%t) : f32[3,4]
+  %l = linear(%t, %m, _, %s) : f32[3,4]
+  %k = exp(%s) : f32[3,4]
+  return %c, %l, %k
+}
+constants {
+  @w = [1.0, 0.0, 0.0, 1.0]
+  @m = )" + testing::Values(16, 4) + R"(
+})",
+                                       ctx);
+  ASSERT_TRUE(g);
+  Expected<BufferRequests> r = CollectBufferRequests(*g, kNoDims);
+  ASSERT_TRUE(r.ok()) << r.error().message();
+  // The conv writes over %r, which dies there; %s is read again by %k, so the linear cannot.
+  EXPECT_THAT(Describe(*r), ElementsAre("r 128 [0,1] -1", "c 128 [1,5] 0", "s 48 [2,4] -1",
+                                        "l 48 [3,5] -1", "k 48 [4,5] 2"));
+}
+
+TEST(CollectBufferRequestsTest, InPlaceNeedsEqualBytesUnderTheGivenSizes) {
+  ir::Context ctx;
+  std::unique_ptr<ir::Graph> g = Parse(R"(
+graph @g(%x: f32[1,3,2,2]) -> (f32[1,12]) {
+  %a = relu(%x) : f32[1,3,2,2]
+  %f = flatten(%a) {axis=1} : f32[1,12]
+  return %f
+})",
+                                       ctx);
+  ASSERT_TRUE(g);
+  // Pad dim 1 of 4-D buffers to 16, as a blocked layout would: the flatten no longer fits.
+  BufferRequestOptions options;
+  options.bytes = [](const ir::TensorType& type, std::span<const int64_t> dims) {
+    if (dims.size() != 4) return DenseBytes(type, dims);
+    return dims[0] * 16 * dims[2] * dims[3] * 4;
+  };
+  Expected<BufferRequests> padded = CollectBufferRequests(*g, options);
+  ASSERT_TRUE(padded.ok()) << padded.error().message();
+  EXPECT_THAT(Describe(*padded), ElementsAre("a 256 [0,1] -1", "f 48 [1,2] -1"));
+  Expected<BufferRequests> dense = CollectBufferRequests(*g, kNoDims);
+  ASSERT_TRUE(dense.ok()) << dense.error().message();
+  EXPECT_THAT(Describe(*dense), ElementsAre("a 48 [0,1] -1", "f 48 [1,2] 0"));
+}
+
+TEST(CollectBufferRequestsTest, UnknownDimsComeFromBoundShapes) {
+  ir::Context ctx;
+  std::unique_ptr<ir::Graph> g = Parse(R"(
+graph @g(%x: f32[N,8]) -> (f32[?,4]) {
+  %s = const @s : i64[2]
+  %r = reshape(%x, %s) : f32[?,4]
+  return %r
+}
+constants {
+  @s = [-1, 4]
+})",
+                                       ctx);
+  ASSERT_TRUE(g);
+  const std::string before = ir::PrintGraph(*g);
+  BoundShapes shapes = InferBoundShapes(*g, {{"N", 3}});
+  EXPECT_EQ(ir::PrintGraph(*g), before);  // types are restored
+  const ir::Value* r = g->output(0);
+  ASSERT_EQ(shapes.count(r), 1u);
+  EXPECT_THAT(shapes.at(r), ElementsAre(6, 4));
+
+  BufferRequestOptions options;
+  options.dims = {{"N", 3}};
+  EXPECT_FALSE(CollectBufferRequests(*g, options).ok());
+  options.bound_shapes = &shapes;
+  Expected<BufferRequests> requests = CollectBufferRequests(*g, options);
+  ASSERT_TRUE(requests.ok()) << requests.error().message();
+  EXPECT_THAT(Describe(*requests), ElementsAre("r 96 [0,1] -1"));
+}
+
+TEST(InferBoundShapesTest, DataDependentDimsStayUnknown) {
+  ir::Context ctx;
+  std::unique_ptr<ir::Graph> g = Parse(R"(
+graph @g(%x: f32[N,4]) -> (i64[2,?], f32[N,4]) {
+  %n = non_zero(%x) : i64[2,?]
+  %y = relu(%x) : f32[N,4]
+  return %n, %y
+})",
+                                       ctx);
+  ASSERT_TRUE(g);
+  BoundShapes shapes = InferBoundShapes(*g, {{"N", 5}});
+  EXPECT_EQ(shapes.count(g->output(0)), 0u);
+  EXPECT_THAT(shapes.at(g->output(1)), ElementsAre(5, 4));
 }
 
 }  // namespace

@@ -209,6 +209,63 @@ TEST(ExporterTest, SiluAndGeluAreWrittenAsTheirDefinitions) {
   EXPECT_EQ(std::count(types.begin(), types.end(), "Erf"), 1);
 }
 
+// A conv with a residual and an activation is Conv, Add(residual), then the activation: the
+// residual is added before the activation, and the last node writes the op's result.
+TEST(ExporterTest, ConvResidualIsAnAddBeforeTheActivation) {
+  ir::Context ctx;
+  ir::Graph g(ctx);
+  ir::Builder b(g);
+  const ir::TensorType* t = b.F32({Dim::Symbol("N"), Dim(2), Dim(4), Dim(4)});
+  ir::Value* x = g.AddInput("x", t);
+  ir::Value* r = g.AddInput("r", t);
+  ir::Value* w = b.ConstantF32({2, 2, 1, 1}, std::vector<float>(4, 0.5f), "w");
+  ir::AttrMap attrs;
+  attrs.Set("activation", std::string("relu"));
+  ir::Op* conv = b.CreateOp(OpKind::kConv, {x, w, nullptr, r}, {t}, attrs);
+  conv->result(0)->set_name("y");
+  g.AddOutput(conv->result(0), "y");
+  Expected<std::string> bytes = ExportOnnx(g);
+  ASSERT_TRUE(bytes) << bytes.error().message();
+  onnx::ModelProto m = Parse(*bytes);
+  EXPECT_NO_THROW(onnx::checker::check_model(m));
+  ASSERT_EQ(OpTypes(m.graph()), (std::vector<std::string>{"Conv", "Add", "Relu"}));
+  const onnx::NodeProto& c = m.graph().node(0);
+  const onnx::NodeProto& add = m.graph().node(1);
+  const onnx::NodeProto& relu = m.graph().node(2);
+  ASSERT_EQ(c.input_size(), 2);  // no bias, and the residual is not a Conv input
+  ASSERT_EQ(add.input_size(), 2);
+  EXPECT_EQ(add.input(0), c.output(0));
+  EXPECT_EQ(add.input(1), "r");
+  EXPECT_EQ(relu.input(0), add.output(0));
+  EXPECT_EQ(relu.output(0), "y");
+  EXPECT_EQ(FindAttr(c, "activation"), nullptr);
+}
+
+TEST(ExporterTest, LinearResidualIsMatMulAddAdd) {
+  ir::Context ctx;
+  ir::Graph g(ctx);
+  ir::Builder b(g);
+  const ir::TensorType* t = b.F32({Dim::Symbol("N"), Dim(3)});
+  ir::Value* x = g.AddInput("x", b.F32({Dim::Symbol("N"), Dim(4)}));
+  ir::Value* r = g.AddInput("r", t);
+  ir::Value* w = b.ConstantF32({4, 3}, std::vector<float>(12, 0.5f), "w");
+  ir::Value* bias = b.ConstantF32({3}, {0.1f, 0.2f, 0.3f}, "b");
+  ir::Op* with_bias = b.CreateOp(OpKind::kLinear, {x, w, bias, r}, {t});
+  ir::Op* without = b.CreateOp(OpKind::kLinear, {x, w, nullptr, with_bias->result(0)}, {t});
+  g.AddOutput(without->result(0), "y");
+  Expected<std::string> bytes = ExportOnnx(g);
+  ASSERT_TRUE(bytes) << bytes.error().message();
+  onnx::ModelProto m = Parse(*bytes);
+  EXPECT_NO_THROW(onnx::checker::check_model(m));
+  ASSERT_EQ(OpTypes(m.graph()),
+            (std::vector<std::string>{"MatMul", "Add", "Add", "MatMul", "Add", "Identity"}));
+  EXPECT_EQ(m.graph().node(1).input(1), m.graph().initializer(1).name());  // the bias
+  EXPECT_EQ(m.graph().node(2).input(0), m.graph().node(1).output(0));
+  EXPECT_EQ(m.graph().node(2).input(1), "r");
+  EXPECT_EQ(m.graph().node(4).input(0), m.graph().node(3).output(0));
+  EXPECT_EQ(m.graph().node(4).input(1), m.graph().node(2).output(0));
+}
+
 TEST(ExporterTest, OpsetOutOfRangeOrTooOldForAnOpIsAnError) {
   ir::Context ctx;
   ir::Graph g(ctx);

@@ -37,7 +37,7 @@ TEST(OpKindTest, SchemaDetails) {
   const OpSchema& conv = GetOpSchema(OpKind::kConv);
   EXPECT_EQ(conv.name, "conv");
   EXPECT_EQ(conv.min_operands, 2);
-  EXPECT_EQ(conv.max_operands, 3);
+  EXPECT_EQ(conv.max_operands, 4);  // x, w, bias?, residual?
   ASSERT_NE(conv.FindAttr("strides"), nullptr);
   EXPECT_EQ(conv.FindAttr("strides")->kind, AttrKind::kInts);
   EXPECT_EQ(conv.FindAttr("stride"), nullptr);

@@ -89,7 +89,7 @@ TEST(ParserErrorsTest, RegionValuesAreNotVisibleOutside) {
 
 TEST(ParserErrorsTest, WrongOperandCount) {
   EXPECT_EQ(OpError("  %0 = conv(%x) : f32[2]"),
-            "t.kir:2:8: 'conv' expects 2 to 3 operands, got 1");
+            "t.kir:2:8: 'conv' expects 2 to 4 operands, got 1");
   EXPECT_EQ(OpError("  %0 = relu(%x, _) : f32[2]"), "t.kir:2:8: 'relu' expects 1 operand, got 2");
   EXPECT_EQ(OpError("  %0 = concat() {axis=0} : f32[2]"),
             "t.kir:2:8: 'concat' expects at least 1 operand, got 0");

@@ -462,6 +462,55 @@ TEST_F(VerifierTest, ConvTransposeChannels) {
   EXPECT_THAT(Error(), HasSubstr("operand 1 has 3 input channels, but the input has 4"));
 }
 
+TEST_F(VerifierTest, ConvAndLinearResidualOfTheResultsTypePasses) {
+  Value* x = Input(Batched({4, 8, 8}));
+  Value* r = Input(Batched({4, 6, 6}), "r");
+  g_.AddOutput(b_.Create(OpKind::kConv, {x, Weights({4, 4, 3, 3}), nullptr, r}, r->type(),
+                         Attrs("activation", std::string("relu"))));
+  Value* t = Input(Batched({5, 4}), "t");
+  Value* u = Input(Batched({5, 3}), "u");
+  g_.AddOutput(b_.Create(OpKind::kLinear, {t, Weights({4, 3}), Weights({3}, "b"), u}, u->type()));
+  ExpectOk(g_);
+}
+
+TEST_F(VerifierTest, ConvResidualMustHaveTheResultsType) {
+  Value* x = Input(Batched({4, 8, 8}));
+  // A broadcasting residual, a static dim where the result has N, and another dtype.
+  const std::vector<const TensorType*> wrong = {
+      Batched({4, 1, 1}), F32({2, 4, 6, 6}),
+      ctx_.GetType(ScalarType::kF16, Shape({Dim::Symbol("N"), Dim(4), Dim(6), Dim(6)}))};
+  for (const TensorType* type : wrong) {
+    Graph g(ctx_, "net");
+    Value* xg = g.AddInput("x", x->type());
+    Value* r = g.AddInput("r", type);
+    Builder b(g);
+    Value* w = b.ConstantF32({4, 4, 3, 3}, std::vector<float>(144, 0.5f), "w");
+    Op* conv = g.CreateOp(OpKind::kConv, {xg, w, nullptr, r}, {Batched({4, 6, 6})});
+    conv->set_name("Conv_0");
+    EXPECT_EQ(Error(g),
+              "verify: conv \"Conv_0\" (op #0 in @net): residual operand 3 (%r) has "
+              "type " +
+                  type->ToString() +
+                  ", but the result has f32[N,4,6,6]; they "
+                  "must be equal");
+  }
+}
+
+TEST_F(VerifierTest, LinearResidualMustHaveTheResultsType) {
+  Value* t = Input(Batched({5, 4}), "t");
+  Value* u = Input(Batched({1, 3}), "u");
+  g_.CreateOp(OpKind::kLinear, {t, Weights({4, 3}), nullptr, u}, {Batched({5, 3})});
+  EXPECT_THAT(Error(), HasSubstr("residual operand 3 (%u) has type f32[N,1,3], but the result "
+                                 "has f32[N,5,3]"));
+}
+
+TEST_F(VerifierTest, OnlyConvAndLinearTakeAResidual) {
+  Value* x = Input(F32({2, 4}));
+  Value* r = Input(F32({2, 3}), "r");
+  g_.CreateOp(OpKind::kGemm, {x, Weights({4, 3}), nullptr, r}, {F32({2, 3})});
+  EXPECT_THAT(Error(), HasSubstr("has 4 operands, but gemm takes 2 to 3"));
+}
+
 TEST_F(VerifierTest, BatchNormParameterSizeDiffers) {
   Value* x = Input(Batched({4, 8, 8}));
   g_.CreateOp(OpKind::kBatchNorm, {x, Weights({4}), Weights({4}), Weights({5}), Weights({4})},

@@ -68,6 +68,50 @@ INSTANTIATE_TEST_SUITE_P(
         ActivationCase{"activation=\"tanh\"", "  %y = tanh(%c) : f32[N,2,3,3]\n  return %y\n",
                        ""}));
 
+// ConvGraph with a second input %r of the conv's result type.
+std::string ResidualConvGraph(std::string_view conv_operands, std::string_view conv_attrs,
+                              std::string_view tail, std::string_view extra_constants = "") {
+  return "graph @g(%x: f32[N,1,5,5], %r: f32[N,2,3,3]) -> (f32[N,2,3,3]) {\n"
+         "  %w = const @w : f32[2,1,3,3]\n"
+         "  %b = const @b : f32[2]\n"
+         "  %c = conv(" +
+         std::string(conv_operands) + ") {" + std::string(conv_attrs) + "} : f32[N,2,3,3]\n" +
+         std::string(tail) +
+         "}\nconstants {\n"
+         "  @w = [0.5, -1.0, 0.25, 2.0, -0.5, 1.5, 0.75, -2.0, 1.0, 0.125, -0.25, 0.5,\n"
+         "        -1.5, 0.5, 2.0, -0.75, 1.0, 0.25]\n"
+         "  @b = [0.1, -0.2]\n" +
+         std::string(extra_constants) + "}\n";
+}
+
+// The residual is added before the activation: activation(conv + r), bit for bit what
+// conv -> add -> activation computes.
+TEST_P(FusedConvActivationTest, WithAResidualMatchesConvAddActivation) {
+  const ActivationCase& c = GetParam();
+  std::string fused =
+      ResidualConvGraph("%x, %w, %b, %r", "kernel_shape=[3,3], " + c.fused_attrs, "  return %c\n");
+  std::string unfused_tail = c.unfused;
+  for (size_t at = unfused_tail.find("(%c"); at != std::string::npos;
+       at = unfused_tail.find("(%c", at)) {
+    unfused_tail.replace(at, 3, "(%s");
+  }
+  std::string unfused =
+      ResidualConvGraph("%x, %w, %b", "kernel_shape=[3,3]",
+                        "  %s = add(%c, %r) : f32[N,2,3,3]\n" + unfused_tail, c.extra_constants);
+  EXPECT_TRUE(SameOutputs(fused, unfused, {.max_rel_error = 0, .min_cosine = 1}));
+}
+
+TEST(FusedOpsTest, ConvResidualWithoutBiasOrActivationIsConvPlusResidual) {
+  std::string fused = ResidualConvGraph("%x, %w, _, %r", "kernel_shape=[3,3]", "  return %c\n");
+  // The residual on either side of the add: float addition commutes exactly.
+  for (std::string_view add : {"add(%c, %r)", "add(%r, %c)"}) {
+    std::string unfused =
+        ResidualConvGraph("%x, %w", "kernel_shape=[3,3]",
+                          "  %y = " + std::string(add) + " : f32[N,2,3,3]\n  return %y\n");
+    EXPECT_TRUE(SameOutputs(fused, unfused, {.max_rel_error = 0, .min_cosine = 1})) << add;
+  }
+}
+
 constexpr std::string_view kLinearConstants = R"(
 constants {
   @w = [0.5, -1.0, 0.25, 2.0, -0.5, 1.5, 0.75, -2.0, 1.0, 0.125, -0.25, 0.5]
@@ -88,6 +132,36 @@ TEST(FusedOpsTest, LinearIsMatMulPlusBias) {
       "  %y = relu(%a) : f32[N,5,3]\n  return %y\n}\n" +
       std::string(kLinearConstants);
   EXPECT_TRUE(SameOutputs(linear, unfused, {.max_rel_error = 0, .min_cosine = 1}));
+}
+
+TEST(FusedOpsTest, LinearWithResidualIsMatMulPlusBiasPlusResidual) {
+  std::string linear =
+      "graph @g(%x: f32[N,5,4], %r: f32[N,5,3]) -> (f32[N,5,3]) {\n"
+      "  %w = const @w : f32[4,3]\n  %b = const @b : f32[3]\n"
+      "  %y = linear(%x, %w, %b, %r) {activation=\"gelu\"} : f32[N,5,3]\n  return %y\n}\n" +
+      std::string(kLinearConstants);
+  std::string unfused =
+      "graph @g(%x: f32[N,5,4], %r: f32[N,5,3]) -> (f32[N,5,3]) {\n"
+      "  %w = const @w : f32[4,3]\n  %b = const @b : f32[3]\n"
+      "  %m = matmul(%x, %w) : f32[N,5,3]\n  %a = add(%m, %b) : f32[N,5,3]\n"
+      "  %s = add(%r, %a) : f32[N,5,3]\n  %y = gelu(%s) : f32[N,5,3]\n  return %y\n}\n" +
+      std::string(kLinearConstants);
+  EXPECT_TRUE(SameOutputs(linear, unfused, {.max_rel_error = 0, .min_cosine = 1}));
+  // Without a bias: `_` in its place.
+  constexpr std::string_view kWeightOnly =
+      "constants {\n  @w = [0.5, -1.0, 0.25, 2.0, -0.5, 1.5, 0.75, -2.0, 1.0, 0.125, -0.25, "
+      "0.5]\n}\n";
+  std::string no_bias =
+      "graph @g(%x: f32[N,5,4], %r: f32[N,5,3]) -> (f32[N,5,3]) {\n"
+      "  %w = const @w : f32[4,3]\n"
+      "  %y = linear(%x, %w, _, %r) : f32[N,5,3]\n  return %y\n}\n" +
+      std::string(kWeightOnly);
+  std::string no_bias_unfused =
+      "graph @g(%x: f32[N,5,4], %r: f32[N,5,3]) -> (f32[N,5,3]) {\n"
+      "  %w = const @w : f32[4,3]\n"
+      "  %m = matmul(%x, %w) : f32[N,5,3]\n  %y = add(%m, %r) : f32[N,5,3]\n  return %y\n}\n" +
+      std::string(kWeightOnly);
+  EXPECT_TRUE(SameOutputs(no_bias, no_bias_unfused, {.max_rel_error = 0, .min_cosine = 1}));
 }
 
 TEST(FusedOpsTest, LinearWithoutBias) {

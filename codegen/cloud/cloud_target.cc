@@ -1,0 +1,153 @@
+#include "codegen/cloud/cloud_target.h"
+
+#include <algorithm>
+#include <cassert>
+
+#include "ir/str_cat.h"
+
+namespace kiln::codegen {
+namespace {
+
+using ir::OpKind;
+using ir::StrCat;
+
+// Every op kind the cloud runtime executes: the one list to extend as runtime/cloud grows.
+constexpr OpKind kSupportedOps[] = {
+    // Linear algebra and convolution.
+    OpKind::kConv,
+    OpKind::kGemm,
+    OpKind::kMatMul,
+    OpKind::kLinear,
+    // Pooling.
+    OpKind::kMaxPool,
+    OpKind::kAveragePool,
+    OpKind::kGlobalAveragePool,
+    OpKind::kGlobalMaxPool,
+    // Normalization.
+    OpKind::kBatchNorm,
+    OpKind::kLayerNorm,
+    // Elementwise unary.
+    OpKind::kIdentity,
+    OpKind::kRelu,
+    OpKind::kLeakyRelu,
+    OpKind::kElu,
+    OpKind::kSigmoid,
+    OpKind::kHardSigmoid,
+    OpKind::kHardSwish,
+    OpKind::kSilu,
+    OpKind::kGelu,
+    OpKind::kTanh,
+    OpKind::kClip,
+    OpKind::kErf,
+    OpKind::kExp,
+    OpKind::kLog,
+    OpKind::kSqrt,
+    OpKind::kNeg,
+    OpKind::kAbs,
+    // Elementwise binary.
+    OpKind::kAdd,
+    OpKind::kSub,
+    OpKind::kMul,
+    OpKind::kDiv,
+    OpKind::kPow,
+    OpKind::kMin,
+    OpKind::kMax,
+    // Softmax and reductions.
+    OpKind::kSoftmax,
+    OpKind::kLogSoftmax,
+    OpKind::kReduceMean,
+    OpKind::kReduceSum,
+    OpKind::kReduceMax,
+    // Shape and data movement.
+    OpKind::kReshape,
+    OpKind::kTranspose,
+    OpKind::kConcat,
+    OpKind::kSlice,
+    OpKind::kGather,
+    OpKind::kPad,
+    OpKind::kResize,
+    OpKind::kSqueeze,
+    OpKind::kUnsqueeze,
+    OpKind::kFlatten,
+    // Types.
+    OpKind::kCast,
+};
+
+bool IsSupportedKind(OpKind kind) {
+  return std::find(std::begin(kSupportedOps), std::end(kSupportedOps), kind) !=
+         std::end(kSupportedOps);
+}
+
+// Constants may be integer (shapes, starts, indices, axes); everything else is plain f32.
+bool IsAllowedConstantType(const ir::TensorType& type) {
+  if (type.is_quantized()) return false;
+  ir::ScalarType s = type.scalar();
+  return s == ir::ScalarType::kF32 || s == ir::ScalarType::kI32 || s == ir::ScalarType::kI64;
+}
+
+bool IsAllowedActivationType(const ir::TensorType& type) {
+  return !type.is_quantized() && type.scalar() == ir::ScalarType::kF32;
+}
+
+std::string TypeWord(const ir::TensorType& type) {
+  std::string word(ir::ScalarTypeName(type.scalar()));
+  if (type.is_quantized()) word = "quantized " + word;
+  return word;
+}
+
+}  // namespace
+
+std::span<const ir::OpKind> CloudTarget::SupportedOps() { return kSupportedOps; }
+
+Status CloudTarget::check_supported(const ir::Op& op) const {
+  if (op.num_regions() > 0 || !IsSupportedKind(op.kind())) {
+    return Status::Error(
+        StrCat("op '", op.kind_name(), "' is not supported by target '", name(), "'"));
+  }
+  for (const ir::Value* operand : op.operands()) {
+    if (!operand) continue;
+    const ir::TensorType& type = *operand->type();
+    const bool ok =
+        operand->is_constant() ? IsAllowedConstantType(type) : IsAllowedActivationType(type);
+    if (!ok) {
+      return Status::Error(StrCat(TypeWord(type), operand->is_constant() ? " constant" : "",
+                                  " operands are not supported by target '", name(), "'"));
+    }
+  }
+  for (int r = 0; r < op.num_results(); ++r) {
+    const ir::TensorType& type = *op.result(r)->type();
+    if (!IsAllowedActivationType(type)) {
+      return Status::Error(
+          StrCat(TypeWord(type), " results are not supported by target '", name(), "'"));
+    }
+  }
+  return Status::Ok();
+}
+
+void CloudTarget::add_legalization(PassManager& pm) const {
+  // oneDNN adds a conv's or linear's residual as a sum post-op, in place over the residual's
+  // buffer, and applies the activation after it: fuse `add` (and a following activation) into
+  // the op. Shapes first, so the residual's type equals the result's wherever it can.
+  [[maybe_unused]] Status s =
+      pm.AddPipeline("infer-shapes,fixpoint(fuse-residual-add,fuse-activation,dce)");
+  assert(s.ok() && "the cloud legalization pipeline names registered passes");
+}
+
+int64_t CloudTarget::buffer_bytes(const ir::TensorType& type, std::span<const int64_t> dims) const {
+  if (type.scalar() != ir::ScalarType::kF32 || (dims.size() != 4 && dims.size() != 5)) {
+    return Target::buffer_bytes(type, dims);
+  }
+  int64_t count = dims[0] * ((dims[1] + kChannelBlock - 1) / kChannelBlock * kChannelBlock);
+  for (size_t i = 2; i < dims.size(); ++i) count *= dims[i];
+  return count * 4;
+}
+
+Expected<std::vector<uint8_t>> CloudTarget::emit(const ir::Graph& graph,
+                                                 const PlannedBuffers& buffers,
+                                                 const ArtifactOptions& options) const {
+  ArtifactOptions cloud = options;
+  cloud.target = std::string(name());
+  return WriteArtifact(graph, buffers, cloud);
+}
+
+}  // namespace kiln::codegen

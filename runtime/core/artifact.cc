@@ -1,0 +1,116 @@
+#include "runtime/core/artifact.h"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <new>
+
+#include "runtime/core/artifact_checks.h"
+#include "runtime/core/artifact_format.h"
+
+namespace kiln::rt {
+namespace {
+
+Status FileError(const std::string& path, const std::string& what) {
+  return Status::Error("'" + path + "': " + what);
+}
+
+// Closes a file descriptor on every path out of Load.
+class FileDescriptor {
+ public:
+  explicit FileDescriptor(int fd) : fd_(fd) {}
+  ~FileDescriptor() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  FileDescriptor(const FileDescriptor&) = delete;
+  FileDescriptor& operator=(const FileDescriptor&) = delete;
+  int get() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
+}  // namespace
+
+void Artifact::AlignedFree::operator()(uint8_t* p) const {
+  ::operator delete[](p, std::align_val_t(kArtifactAlignment));
+}
+
+Artifact::~Artifact() {
+  if (mapping_ != nullptr) ::munmap(mapping_, mapping_size_);
+}
+
+Result<std::unique_ptr<Artifact>> Artifact::Load(const std::string& path,
+                                                 std::string_view expected_target) {
+  FileDescriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (fd.get() < 0) return FileError(path, std::string("cannot open: ") + std::strerror(errno));
+  struct stat st {};
+  if (::fstat(fd.get(), &st) != 0) {
+    return FileError(path, std::string("cannot stat: ") + std::strerror(errno));
+  }
+  if (!S_ISREG(st.st_mode)) return FileError(path, "not a regular file");
+  std::unique_ptr<Artifact> artifact(new Artifact());
+  artifact->name_ = path;
+  const auto size = static_cast<size_t>(st.st_size);
+  if (size > 0) {
+    void* mapping = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd.get(), 0);
+    if (mapping == MAP_FAILED) {
+      return FileError(path, std::string("cannot map: ") + std::strerror(errno));
+    }
+    artifact->mapping_ = mapping;
+    artifact->mapping_size_ = size;
+    artifact->bytes_ = std::span<const uint8_t>(static_cast<const uint8_t*>(mapping), size);
+  }
+  return Check(std::move(artifact), expected_target);
+}
+
+Result<std::unique_ptr<Artifact>> Artifact::FromBytes(std::span<const uint8_t> bytes,
+                                                      std::string name,
+                                                      std::string_view expected_target) {
+  std::unique_ptr<Artifact> artifact(new Artifact());
+  artifact->name_ = std::move(name);
+  if (!bytes.empty()) {
+    artifact->owned_.reset(static_cast<uint8_t*>(
+        ::operator new[](bytes.size(), std::align_val_t(kArtifactAlignment), std::nothrow)));
+    if (!artifact->owned_) {
+      return FileError(artifact->name_,
+                       "out of memory copying " + std::to_string(bytes.size()) + " bytes");
+    }
+    std::memcpy(artifact->owned_.get(), bytes.data(), bytes.size());
+    artifact->bytes_ = std::span<const uint8_t>(artifact->owned_.get(), bytes.size());
+  }
+  return Check(std::move(artifact), expected_target);
+}
+
+Result<std::unique_ptr<Artifact>> Artifact::Check(std::unique_ptr<Artifact> artifact,
+                                                  std::string_view expected_target) {
+  Result<const artifact::Model*> model =
+      CheckArtifactHeader(artifact->bytes_, artifact->name_, expected_target);
+  if (!model.ok()) return model.status();
+  TensorLifetimes lifetimes;
+  if (Status s = CheckArtifactModel(**model, artifact->bytes_, artifact->name_, lifetimes);
+      !s.ok()) {
+    return s;
+  }
+  artifact->model_ = *model;
+  artifact->producer_ = std::move(lifetimes.producer);
+  artifact->last_use_ = std::move(lifetimes.last_use);
+  return artifact;
+}
+
+std::span<const uint8_t> Artifact::ConstantBytes(int tensor_index) const {
+  if (tensor_index < 0 || tensor_index >= num_tensors()) return {};
+  const artifact::Tensor& tensor = *model_->tensors()->Get(tensor_index);
+  if (tensor.storage() != artifact::Storage::Constant || tensor.bytes() == 0) return {};
+  return std::span<const uint8_t>(model_->constants()->data() + tensor.offset(), tensor.bytes());
+}
+
+std::optional<int64_t> Artifact::DimMax(std::string_view symbol) const {
+  return rt::DimMax(*model_, symbol);
+}
+
+}  // namespace kiln::rt

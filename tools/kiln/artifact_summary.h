@@ -1,0 +1,19 @@
+// A human-readable summary of a loaded `.kiln` artifact for `kiln inspect`: header fields,
+// signature (symbolic dims with their planned maximum), op counts per kernel, memory plan and
+// constant sizes, metadata.
+//
+//   Result<std::unique_ptr<rt::Artifact>> a = rt::Artifact::Load("m.kiln", "");
+//   std::cout << SummarizeArtifact(**a);
+//   // artifact 'm.kiln': 1,856 bytes (1.8 KiB)
+//   // format version 1, target cloud ...
+#pragma once
+
+#include <string>
+
+#include "runtime/core/artifact.h"
+
+namespace kiln::cli {
+
+std::string SummarizeArtifact(const rt::Artifact& artifact);
+
+}  // namespace kiln::cli

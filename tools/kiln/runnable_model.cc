@@ -1,0 +1,102 @@
+#include "tools/kiln/runnable_model.h"
+
+#include <string_view>
+
+#include "runtime/cloud/cloud_model.h"
+#include "runtime/reference/interpreter/executor.h"
+#include "runtime/reference/interpreter/op_kernels.h"
+#include "tools/kiln/model_io.h"
+
+namespace kiln::cli {
+namespace {
+
+class ReferenceModel : public RunnableModel {
+ public:
+  ReferenceModel(std::unique_ptr<ir::Graph> graph, const RunnableOptions& options)
+      : graph_(std::move(graph)),
+        executor_(ref::CreateReferenceExecutor(*graph_)),
+        threads_(options.threads) {
+    for (int i = 0; i < graph_->num_inputs(); ++i) {
+      const ir::Value* input = graph_->input(i);
+      ModelInput spec;
+      spec.name = input->name();
+      spec.dtype = ref::DTypeOf(input->type()->scalar());
+      spec.type = input->type()->ToString();
+      for (const ir::Dim& d : input->type()->shape().dims()) {
+        spec.dims.push_back(d.is_static() ? d.size() : -1);
+      }
+      inputs_.push_back(std::move(spec));
+    }
+    for (int i = 0; i < graph_->num_outputs(); ++i) {
+      std::string name = graph_->output_name(i);
+      output_names_.push_back(name.empty() ? graph_->output(i)->name() : name);
+    }
+  }
+  const std::vector<ModelInput>& inputs() const override { return inputs_; }
+  const std::vector<std::string>& output_names() const override { return output_names_; }
+  std::string runtime_name() const override { return "reference"; }
+  Expected<std::vector<ref::Tensor>> Run(const std::vector<ref::Tensor>& inputs) override {
+    ref::RunOptions run_options;
+    run_options.threads = threads_;
+    return executor_->Run(inputs, run_options);
+  }
+
+ private:
+  std::unique_ptr<ir::Graph> graph_;
+  std::unique_ptr<ref::Executor> executor_;
+  int threads_;
+  std::vector<ModelInput> inputs_;
+  std::vector<std::string> output_names_;
+};
+
+std::string SpecType(const cloud::TensorSpec& spec) {
+  std::string type = std::string(rt::DTypeName(spec.dtype)) + "[";
+  for (size_t d = 0; d < spec.dims.size(); ++d) {
+    if (d > 0) type += ",";
+    type += spec.dims[d] >= 0 ? std::to_string(spec.dims[d]) : spec.symbols[d];
+  }
+  return type + "]";
+}
+
+class CloudRunnable : public RunnableModel {
+ public:
+  explicit CloudRunnable(std::unique_ptr<cloud::CloudModel> model) : model_(std::move(model)) {
+    for (const cloud::TensorSpec& spec : model_->inputs()) {
+      inputs_.push_back(
+          {.name = spec.name, .dtype = spec.dtype, .dims = spec.dims, .type = SpecType(spec)});
+    }
+    for (const cloud::TensorSpec& spec : model_->outputs()) output_names_.push_back(spec.name);
+  }
+  const std::vector<ModelInput>& inputs() const override { return inputs_; }
+  const std::vector<std::string>& output_names() const override { return output_names_; }
+  std::string runtime_name() const override { return "cloud (oneDNN)"; }
+  Expected<std::vector<ref::Tensor>> Run(const std::vector<ref::Tensor>& inputs) override {
+    rt::Result<std::vector<ref::Tensor>> outputs = model_->Run(inputs);
+    if (!outputs.ok()) return Status::Error(outputs.status().message());
+    return std::move(*outputs);
+  }
+
+ private:
+  std::unique_ptr<cloud::CloudModel> model_;
+  std::vector<ModelInput> inputs_;
+  std::vector<std::string> output_names_;
+};
+
+}  // namespace
+
+Expected<std::unique_ptr<RunnableModel>> OpenRunnableModel(const std::string& path,
+                                                           const RunnableOptions& options,
+                                                           ir::Context& ctx) {
+  if (options.threads < 1) return Status::Error("--threads must be at least 1");
+  if (std::string_view(path).ends_with(".kiln")) {
+    rt::Result<std::unique_ptr<cloud::CloudModel>> model =
+        cloud::CloudModel::Load(path, {.threads = options.threads});
+    if (!model.ok()) return Status::Error(model.status().message());
+    return std::unique_ptr<RunnableModel>(new CloudRunnable(std::move(*model)));
+  }
+  Expected<std::unique_ptr<ir::Graph>> graph = LoadModel(path, ctx);
+  if (!graph) return graph.error();
+  return std::unique_ptr<RunnableModel>(new ReferenceModel(std::move(*graph), options));
+}
+
+}  // namespace kiln::cli
