@@ -14,20 +14,13 @@ namespace {
 using ref::BinaryOp;
 using ref::UnaryOp;
 
-FallbackResults One(rt::Result<ref::Tensor> y) {
-  if (!y.ok()) return y.status();
-  std::vector<ref::Tensor> results;
-  results.push_back(std::move(*y));
-  return results;
-}
-
 template <UnaryOp kOp>
 FallbackResults RunUnary(const FallbackCall& call) {
   ref::UnaryParams params = ref::UnaryParamsFrom(kOp, [&](std::string_view name, double fallback) {
     rt::Result<double> v = call.attrs.Float(name, fallback);
     return v.ok() ? *v : fallback;
   });
-  return One(ref::Unary(kOp, *call.inputs[0], params, call.threads));
+  return OneResult(ref::Unary(kOp, *call.inputs[0], params, call.threads));
 }
 
 FallbackResults RunGelu(const FallbackCall& call) {
@@ -38,7 +31,7 @@ FallbackResults RunGelu(const FallbackCall& call) {
                              "\", expected none or tanh");
   }
   UnaryOp op = *approximate == "tanh" ? UnaryOp::kGeluTanh : UnaryOp::kGelu;
-  return One(ref::Unary(op, *call.inputs[0], {}, call.threads));
+  return OneResult(ref::Unary(op, *call.inputs[0], {}, call.threads));
 }
 
 // Binary ops fold left over their inputs, so min and max take any number of them.
@@ -64,12 +57,12 @@ FallbackResults RunMod(const FallbackCall& call) {
   if (!fmod.ok()) return fmod.status();
   rt::Result<const ref::Tensor*> b = call.Required(1);
   if (!b.ok()) return b.status();
-  return One(ref::Binary(*fmod != 0 ? BinaryOp::kFMod : BinaryOp::kMod, *call.inputs[0], **b,
-                         call.threads));
+  return OneResult(ref::Binary(*fmod != 0 ? BinaryOp::kFMod : BinaryOp::kMod, *call.inputs[0], **b,
+                               call.threads));
 }
 
 FallbackResults RunClip(const FallbackCall& call) {
-  return One(ref::Clip(*call.inputs[0], call.input(1), call.input(2), call.threads));
+  return OneResult(ref::Clip(*call.inputs[0], call.input(1), call.input(2), call.threads));
 }
 
 FallbackResults RunWhere(const FallbackCall& call) {
@@ -77,12 +70,12 @@ FallbackResults RunWhere(const FallbackCall& call) {
   if (!x.ok()) return x.status();
   rt::Result<const ref::Tensor*> y = call.Required(2);
   if (!y.ok()) return y.status();
-  return One(ref::Where(*call.inputs[0], **x, **y, call.threads));
+  return OneResult(ref::Where(*call.inputs[0], **x, **y, call.threads));
 }
 
 // The target dtype is the output's.
 FallbackResults RunCast(const FallbackCall& call) {
-  return One(ref::Cast(*call.inputs[0], call.outputs[0]->dtype));
+  return OneResult(ref::Cast(*call.inputs[0], call.outputs[0]->dtype));
 }
 
 }  // namespace

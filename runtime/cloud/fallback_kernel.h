@@ -41,6 +41,14 @@ struct FallbackCall {
 using FallbackResults = rt::Result<std::vector<ref::Tensor>>;
 using FallbackFn = FallbackResults (*)(const FallbackCall& call);
 
+// The results of a one-result fallback.
+inline FallbackResults OneResult(rt::Result<ref::Tensor> y) {
+  if (!y.ok()) return y.status();
+  std::vector<ref::Tensor> results;
+  results.push_back(std::move(*y));
+  return results;
+}
+
 class FallbackKernel : public CloudKernel {
  public:
   explicit FallbackKernel(FallbackFn fn) : fn_(fn) {}

@@ -14,17 +14,10 @@
 namespace kiln::cloud {
 namespace {
 
-FallbackResults One(rt::Result<ref::Tensor> y) {
-  if (!y.ok()) return y.status();
-  std::vector<ref::Tensor> results;
-  results.push_back(std::move(*y));
-  return results;
-}
-
 FallbackResults RunTranspose(const FallbackCall& call) {
   rt::Result<std::vector<int64_t>> perm = call.attrs.Ints("perm", {});
   if (!perm.ok()) return perm.status();
-  return One(ref::Transpose(*call.inputs[0], *perm));
+  return OneResult(ref::Transpose(*call.inputs[0], *perm));
 }
 
 FallbackResults RunSlice(const FallbackCall& call) {
@@ -45,7 +38,7 @@ FallbackResults RunSlice(const FallbackCall& call) {
     if (!steps.ok()) return steps.status();
     p.steps = std::move(*steps);
   }
-  return One(ref::Slice(*call.inputs[0], p));
+  return OneResult(ref::Slice(*call.inputs[0], p));
 }
 
 FallbackResults RunGather(const FallbackCall& call) {
@@ -53,7 +46,7 @@ FallbackResults RunGather(const FallbackCall& call) {
   if (!indices.ok()) return indices.status();
   rt::Result<int64_t> axis = call.attrs.Int("axis", 0);
   if (!axis.ok()) return axis.status();
-  return One(ref::Gather(*call.inputs[0], **indices, *axis));
+  return OneResult(ref::Gather(*call.inputs[0], **indices, *axis));
 }
 
 FallbackResults RunConcat(const FallbackCall& call) {
@@ -65,7 +58,7 @@ FallbackResults RunConcat(const FallbackCall& call) {
   }
   rt::Result<int64_t> axis = call.attrs.Int("axis");
   if (!axis.ok()) return axis.status();
-  return One(ref::Concat(inputs, *axis));
+  return OneResult(ref::Concat(inputs, *axis));
 }
 
 // Sizes from the optional `split` input, else equal pieces, one per output.
@@ -103,19 +96,19 @@ FallbackResults RunPad(const FallbackCall& call) {
   // An empty constant_value tensor means the default, zero.
   const ref::Tensor* value = call.input(2);
   if (value != nullptr && value->num_elements() == 0) value = nullptr;
-  return One(ref::Pad(*call.inputs[0], *pads, axes, *mode, value));
+  return OneResult(ref::Pad(*call.inputs[0], *pads, axes, *mode, value));
 }
 
 FallbackResults RunExpand(const FallbackCall& call) {
   rt::Result<std::vector<int64_t>> shape = call.Ints(1, "expand shape");
   if (!shape.ok()) return shape.status();
-  return One(ref::Expand(*call.inputs[0], *shape));
+  return OneResult(ref::Expand(*call.inputs[0], *shape));
 }
 
 FallbackResults RunTile(const FallbackCall& call) {
   rt::Result<std::vector<int64_t>> repeats = call.Ints(1, "tile repeats");
   if (!repeats.ok()) return repeats.status();
-  return One(ref::Tile(*call.inputs[0], *repeats));
+  return OneResult(ref::Tile(*call.inputs[0], *repeats));
 }
 
 }  // namespace

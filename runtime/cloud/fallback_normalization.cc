@@ -11,18 +11,11 @@ namespace {
 
 using ref::ReduceKind;
 
-FallbackResults One(rt::Result<ref::Tensor> y) {
-  if (!y.ok()) return y.status();
-  std::vector<ref::Tensor> results;
-  results.push_back(std::move(*y));
-  return results;
-}
-
 template <bool kLog>
 FallbackResults RunSoftmax(const FallbackCall& call) {
   rt::Result<int64_t> axis = call.attrs.Int("axis", -1);
   if (!axis.ok()) return axis.status();
-  return One(ref::Softmax(*call.inputs[0], *axis, kLog, call.threads));
+  return OneResult(ref::Softmax(*call.inputs[0], *axis, kLog, call.threads));
 }
 
 FallbackResults RunLayerNorm(const FallbackCall& call) {
@@ -57,15 +50,15 @@ FallbackResults RunReduce(const FallbackCall& call) {
   p.axes = std::move(*axes);
   p.keepdims = *keepdims != 0;
   p.noop_with_empty_axes = *noop != 0;
-  return One(ref::Reduce(kKind, *call.inputs[0], p));
+  return OneResult(ref::Reduce(kKind, *call.inputs[0], p));
 }
 
 FallbackResults RunGlobalAveragePool(const FallbackCall& call) {
-  return One(ref::GlobalAveragePool(*call.inputs[0]));
+  return OneResult(ref::GlobalAveragePool(*call.inputs[0]));
 }
 
 FallbackResults RunGlobalMaxPool(const FallbackCall& call) {
-  return One(ref::GlobalMaxPool(*call.inputs[0]));
+  return OneResult(ref::GlobalMaxPool(*call.inputs[0]));
 }
 
 // The f32 values of optional input `i`; empty when absent or empty (ONNX passes an empty
@@ -114,7 +107,7 @@ FallbackResults RunResize(const FallbackCall& call) {
     if (!s.ok()) return s.status();
     sizes = std::move(*s);
   }
-  return One(ref::Resize(*call.inputs[0], p, *scales, sizes));
+  return OneResult(ref::Resize(*call.inputs[0], p, *scales, sizes));
 }
 
 }  // namespace
