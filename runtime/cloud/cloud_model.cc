@@ -395,7 +395,6 @@ rt::Result<std::vector<ref::Tensor>> CloudModel::Run(std::span<const ref::Tensor
         const_cast<void*>(inputs[i].raw());
   }
   SetDnnlThreads(options_.threads);
-  const std::string file = "'" + artifact_->name() + "': ";
   const int num_ops = static_cast<int>(kernels_.size());
   for (int k = 0; k < num_ops; ++k) {
     const artifact::Op& op = *model.ops()->Get(k);
@@ -419,7 +418,8 @@ rt::Result<std::vector<ref::Tensor>> CloudModel::Run(std::span<const ref::Tensor
     } catch (const dnnl::error& e) {
       s = DnnlStatus(e, OpWhere(op, k));
     }
-    if (!s.ok()) return rt::Status::Error(file + s.message());
+    // The message names the file only when there is one: nothing is built per run otherwise.
+    if (!s.ok()) return rt::Status::Error("'" + artifact_->name() + "': " + s.message());
   }
   std::vector<ref::Tensor> outputs;
   for (int t : *model.outputs()) {
