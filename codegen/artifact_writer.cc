@@ -10,6 +10,7 @@
 
 #include "codegen/schema/kiln_artifact_generated.h"
 #include "ir/str_cat.h"
+#include "runtime/core/artifact_checksum.h"
 #include "runtime/core/artifact_format.h"
 
 namespace kiln::codegen {
@@ -365,7 +366,12 @@ Expected<std::vector<uint8_t>> ArtifactBuilder::Build() {
   model.add_constants(blob_);
   model.add_metadata(metadata_offset);
   fbb_.Finish(model.Finish(), rt::kArtifactIdentifier);
-  return std::vector<uint8_t>(fbb_.GetBufferPointer(), fbb_.GetBufferPointer() + fbb_.GetSize());
+  // Reserved up front, so appending the trailer does not copy the constants once more.
+  std::vector<uint8_t> file;
+  file.reserve(fbb_.GetSize() + rt::kChecksumTrailerBytes);
+  file.assign(fbb_.GetBufferPointer(), fbb_.GetBufferPointer() + fbb_.GetSize());
+  rt::AppendChecksumTrailer(file);
+  return file;
 }
 
 }  // namespace

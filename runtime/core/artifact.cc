@@ -10,6 +10,7 @@
 #include <new>
 
 #include "runtime/core/artifact_checks.h"
+#include "runtime/core/artifact_checksum.h"
 #include "runtime/core/artifact_format.h"
 
 namespace kiln::rt {
@@ -33,6 +34,33 @@ class FileDescriptor {
  private:
   int fd_;
 };
+
+// Bytes 4..7 are the FlatBuffers file identifier "KILN".
+bool HasArtifactIdentifier(std::span<const uint8_t> bytes) {
+  return bytes.size() >= 8 && std::memcmp(bytes.data() + 4, kArtifactIdentifier, 4) == 0;
+}
+
+// Splits off the checksum trailer and, when `verify`, compares the checksum with the bytes.
+Result<ChecksumTrailer> CheckTrailer(std::span<const uint8_t> bytes, const std::string& name,
+                                     bool verify) {
+  std::optional<ChecksumTrailer> trailer = SplitChecksumTrailer(bytes);
+  if (!trailer) {
+    // Something that is no artifact at all says so (the header check words it), rather than
+    // that its trailer is missing.
+    if (!HasArtifactIdentifier(bytes)) {
+      Result<const artifact::Model*> header = CheckArtifactHeader(bytes, name, "");
+      if (!header.ok()) return header.status();
+    }
+    return FileError(name,
+                     "checksum trailer missing: the file is truncated or corrupt, or older than "
+                     "format version " +
+                         std::to_string(kArtifactFormatVersion) + " (recompile the model)");
+  }
+  if (verify && ArtifactChecksum(trailer->body) != trailer->stored) {
+    return FileError(name, "checksum mismatch: the file is corrupt or truncated");
+  }
+  return *trailer;
+}
 
 }  // namespace
 
@@ -65,12 +93,25 @@ Result<std::unique_ptr<Artifact>> Artifact::Load(const std::string& path,
     artifact->mapping_size_ = size;
     artifact->bytes_ = std::span<const uint8_t>(static_cast<const uint8_t*>(mapping), size);
   }
-  return Check(std::move(artifact), expected_target);
+  return Check(std::move(artifact), expected_target, /*verify_checksum=*/true);
 }
 
 Result<std::unique_ptr<Artifact>> Artifact::FromBytes(std::span<const uint8_t> bytes,
                                                       std::string name,
                                                       std::string_view expected_target) {
+  Result<std::unique_ptr<Artifact>> artifact = Copy(bytes, std::move(name));
+  if (!artifact.ok()) return artifact.status();
+  return Check(std::move(*artifact), expected_target, /*verify_checksum=*/true);
+}
+
+Result<std::unique_ptr<Artifact>> Artifact::FromBytesIgnoringChecksum(
+    std::span<const uint8_t> bytes, std::string name, std::string_view expected_target) {
+  Result<std::unique_ptr<Artifact>> artifact = Copy(bytes, std::move(name));
+  if (!artifact.ok()) return artifact.status();
+  return Check(std::move(*artifact), expected_target, /*verify_checksum=*/false);
+}
+
+Result<std::unique_ptr<Artifact>> Artifact::Copy(std::span<const uint8_t> bytes, std::string name) {
   std::unique_ptr<Artifact> artifact(new Artifact());
   artifact->name_ = std::move(name);
   if (!bytes.empty()) {
@@ -83,16 +124,23 @@ Result<std::unique_ptr<Artifact>> Artifact::FromBytes(std::span<const uint8_t> b
     std::memcpy(artifact->owned_.get(), bytes.data(), bytes.size());
     artifact->bytes_ = std::span<const uint8_t>(artifact->owned_.get(), bytes.size());
   }
-  return Check(std::move(artifact), expected_target);
+  return artifact;
 }
 
 Result<std::unique_ptr<Artifact>> Artifact::Check(std::unique_ptr<Artifact> artifact,
-                                                  std::string_view expected_target) {
+                                                  std::string_view expected_target,
+                                                  bool verify_checksum) {
+  Result<ChecksumTrailer> trailer =
+      CheckTrailer(artifact->bytes_, artifact->name_, verify_checksum);
+  if (!trailer.ok()) return trailer.status();
+  artifact->flatbuffer_ = trailer->body;
+  artifact->checksum_ = trailer->stored;
+  artifact->checksum_verified_ = verify_checksum;
   Result<const artifact::Model*> model =
-      CheckArtifactHeader(artifact->bytes_, artifact->name_, expected_target);
+      CheckArtifactHeader(artifact->flatbuffer_, artifact->name_, expected_target);
   if (!model.ok()) return model.status();
   TensorLifetimes lifetimes;
-  if (Status s = CheckArtifactModel(**model, artifact->bytes_, artifact->name_, lifetimes);
+  if (Status s = CheckArtifactModel(**model, artifact->flatbuffer_, artifact->name_, lifetimes);
       !s.ok()) {
     return s;
   }

@@ -1,11 +1,13 @@
 // A loaded, checked `.kiln` artifact: what every runtime executes and `kiln inspect` prints.
 //
-// Loading maps the file read-only (or copies given bytes into aligned storage) and runs every
-// check of artifact_checks.h before returning: after that, every index, offset and size reachable
-// from model() is in range, constants and arena slots lie inside their blobs, each arena tensor
-// has one writer that runs before its readers, and live arena slots do not overlap except as
-// planned in-place pairs. A corrupt or hostile file is a one-line error naming it, never a crash.
-// (A mapped file that another process truncates while it is loaded is outside this promise.)
+// Loading maps the file read-only (or copies given bytes into aligned storage), checks the
+// checksum trailer (artifact_checksum.h: any flipped bit, cut or appended byte is an error), then
+// runs every check of artifact_checks.h on the FlatBuffer before it: after that, every index,
+// offset and size reachable from model() is in range, constants and arena slots lie inside their
+// blobs, each arena tensor has one writer that runs before its readers, and live arena slots do not
+// overlap except as planned in-place pairs. A corrupt or hostile file is a one-line error naming
+// it, never a crash. (A mapped file that another process truncates while it is loaded is outside
+// this promise.)
 //
 //   Result<std::unique_ptr<Artifact>> a = Artifact::Load("m.kiln", "cloud");
 //   if (!a.ok()) return a.status();   // "'m.kiln': compiled for target 'edge'; this is ..."
@@ -35,6 +37,11 @@ class Artifact {
   static Result<std::unique_ptr<Artifact>> FromBytes(std::span<const uint8_t> bytes,
                                                      std::string name,
                                                      std::string_view expected_target);
+  // For the libFuzzer target only (tests/fuzz/artifact_loader_fuzz.cc): FromBytes, but the
+  // trailer's checksum is not compared (the trailer must still be there), so mutated inputs
+  // reach the structural checks instead of all stopping at the checksum. Never for real files.
+  static Result<std::unique_ptr<Artifact>> FromBytesIgnoringChecksum(
+      std::span<const uint8_t> bytes, std::string name, std::string_view expected_target);
 
   ~Artifact();
   Artifact(const Artifact&) = delete;
@@ -44,8 +51,14 @@ class Artifact {
   const artifact::Model& model() const { return *model_; }
   // The path, or the name given to FromBytes.
   const std::string& name() const { return name_; }
-  // The whole file.
-  std::span<const uint8_t> file_bytes() const { return bytes_; }
+  // The FlatBuffer: the file without its 16-byte checksum trailer. 64-byte aligned.
+  std::span<const uint8_t> file_bytes() const { return flatbuffer_; }
+  // The whole file's size, trailer included.
+  size_t file_size() const { return bytes_.size(); }
+  // The checksum the trailer records; compared with the bytes at load unless the artifact came
+  // from FromBytesIgnoringChecksum.
+  uint64_t checksum() const { return checksum_; }
+  bool checksum_verified() const { return checksum_verified_; }
 
   int num_tensors() const { return static_cast<int>(producer_.size()); }
   int num_ops() const { return static_cast<int>(model_->ops()->size()); }
@@ -63,14 +76,20 @@ class Artifact {
   Artifact() = default;
   // Checks bytes_ (already owned or mapped) and fills the rest.
   static Result<std::unique_ptr<Artifact>> Check(std::unique_ptr<Artifact> artifact,
-                                                 std::string_view expected_target);
+                                                 std::string_view expected_target,
+                                                 bool verify_checksum);
+  // Copies `bytes` into owned 64-byte-aligned storage.
+  static Result<std::unique_ptr<Artifact>> Copy(std::span<const uint8_t> bytes, std::string name);
 
   struct AlignedFree {
     void operator()(uint8_t* p) const;
   };
 
   std::string name_;
-  std::span<const uint8_t> bytes_;
+  std::span<const uint8_t> bytes_;       // the whole file
+  std::span<const uint8_t> flatbuffer_;  // bytes_ without the trailer
+  uint64_t checksum_ = 0;
+  bool checksum_verified_ = false;
   void* mapping_ = nullptr;  // munmap'ed on destruction when set
   size_t mapping_size_ = 0;
   std::unique_ptr<uint8_t[], AlignedFree> owned_;

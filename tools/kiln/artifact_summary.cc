@@ -67,7 +67,9 @@ std::string SignatureLines(const rt::Artifact& artifact, const flatbuffers::Vect
 std::string SummarizeArtifact(const rt::Artifact& artifact) {
   const artifact::Model& model = artifact.model();
   std::string out =
-      fmt::format("artifact '{}': {}\n", artifact.name(), Bytes(artifact.file_bytes().size()));
+      fmt::format("artifact '{}': {}\n", artifact.name(), Bytes(artifact.file_size()));
+  out += fmt::format("checksum: {} ({:016x})\n",
+                     artifact.checksum_verified() ? "ok" : "not verified", artifact.checksum());
   out +=
       fmt::format("format version {}, target {}\n", model.format_version(), Text(model.target()));
   out += fmt::format("compiler: {}\n", Text(model.compiler_version()));

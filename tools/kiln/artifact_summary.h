@@ -1,11 +1,12 @@
 // A human-readable summary of a loaded `.kiln` artifact for `kiln inspect`: header fields,
-// signature (symbolic dims with their planned maximum), op counts per kernel, memory plan and
-// constant sizes, metadata.
+// checksum, signature (symbolic dims with their planned maximum), op counts per kernel, memory
+// plan and constant sizes, metadata.
 //
 //   Result<std::unique_ptr<rt::Artifact>> a = rt::Artifact::Load("m.kiln", "");
 //   std::cout << SummarizeArtifact(**a);
 //   // artifact 'm.kiln': 1,856 bytes (1.8 KiB)
-//   // format version 1, target cloud ...
+//   // checksum: ok (5e1f0c2a9b7d3864)
+//   // format version 2, target cloud ...
 #pragma once
 
 #include <string>

@@ -4,11 +4,13 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <optional>
 #include <string>
 
 #include "codegen/materialize_outputs.h"
 #include "codegen/schema/kiln_artifact_generated.h"
 #include "ir/verifier.h"
+#include "runtime/core/artifact_checksum.h"
 #include "runtime/core/artifact_format.h"
 #include "tests/unit/passes/rewrite_numerics.h"
 
@@ -107,7 +109,11 @@ TEST(ArtifactWriterTest, HeaderFieldsAndMetadata) {
   EXPECT_EQ(m->metadata()->Get(0)->key()->str(), "opt_level");
   EXPECT_EQ(m->metadata()->Get(1)->key()->str(), "source");
   EXPECT_EQ(m->metadata()->Get(1)->value()->str(), "net.kir");
-  EXPECT_EQ(bytes.size() % 64, 0u);
+  // The FlatBuffer (padded to 64 bytes), then the checksum trailer over it.
+  std::optional<rt::ChecksumTrailer> trailer = rt::SplitChecksumTrailer(bytes);
+  ASSERT_TRUE(trailer.has_value());
+  EXPECT_EQ(trailer->body.size() % 64, 0u);
+  EXPECT_EQ(trailer->stored, rt::ArtifactChecksum(trailer->body));
 }
 
 TEST(ArtifactWriterTest, TensorTableListsInputsConstantsThenOpResults) {

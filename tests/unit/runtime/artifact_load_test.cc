@@ -1,6 +1,10 @@
 // Loading whole artifacts: a valid one from bytes and from a file, and the header-level
-// rejections (size, identifier, verifier, version, target), truncation at every length and
-// single-bit flips everywhere. Field-level checks are in artifact_checks_test.cc.
+// rejections (size, identifier, verifier, version, target), truncation of the FlatBuffer at every
+// length and single-bit flips everywhere in it. Those broken FlatBuffers are sealed with a valid
+// checksum trailer, so these tests reach the structural checks behind the checksum (what a
+// corrupting writer, or someone editing a file and recomputing the trailer, would hand the
+// loader). The checksum itself is tested in artifact_integrity_test.cc, field-level checks in
+// artifact_checks_test.cc.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <stdlib.h>
@@ -15,6 +19,8 @@
 #include <vector>
 
 #include "runtime/core/artifact.h"
+#include "runtime/core/artifact_checksum.h"
+#include "runtime/core/artifact_format.h"
 #include "runtime/core/op_attrs.h"
 #include "tests/unit/runtime/artifact_invariants.h"
 #include "tests/unit/runtime/artifact_test_builder.h"
@@ -23,7 +29,9 @@ namespace kiln::rt {
 namespace {
 
 using test::BuildArtifact;
+using test::BuildFlatBuffer;
 using test::ModelSpec;
+using test::Seal;
 using test::TinyModel;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
@@ -101,8 +109,11 @@ TEST(ArtifactLoadTest, LoadsTinyModelFromBytes) {
   EXPECT_EQ(artifact.num_tensors(), 7);
   EXPECT_EQ(artifact.num_ops(), 3);
   EXPECT_EQ(artifact.model().graph_name()->str(), "tiny");
-  EXPECT_EQ(artifact.file_bytes().size(), bytes.size());
+  EXPECT_EQ(artifact.file_size(), bytes.size());
+  EXPECT_EQ(artifact.file_bytes().size(), bytes.size() - kChecksumTrailerBytes);
   EXPECT_EQ(reinterpret_cast<uintptr_t>(artifact.file_bytes().data()) % 64, 0u);
+  EXPECT_TRUE(artifact.checksum_verified());
+  EXPECT_EQ(artifact.checksum(), ArtifactChecksum(artifact.file_bytes()));
   // Producers and last uses: x is read by op 0; mm lives [0, 1]; sum [1, 2]; y is the output.
   EXPECT_EQ(artifact.producer(0), -1);
   EXPECT_EQ(artifact.last_use(0), 0);
@@ -163,10 +174,10 @@ TEST(ArtifactLoadTest, RejectsWrongIdentifierDistinctlyFromCorruption) {
   spec.identifier = "ONNX";
   EXPECT_EQ(LoadError(BuildArtifact(spec)),
             "'m.kiln': not a Kiln artifact (file identifier is 'ONNX', expected 'KILN')");
-  std::vector<uint8_t> bytes = BuildArtifact(TinyModel());
+  std::vector<uint8_t> bytes = BuildFlatBuffer(TinyModel());
   bytes[5] = 0;
   bytes[6] = '\n';
-  EXPECT_EQ(LoadError(bytes),
+  EXPECT_EQ(LoadError(Seal(bytes)),
             "'m.kiln': not a Kiln artifact (file identifier is 'K\\x00\\x0aN', expected 'KILN')");
   EXPECT_EQ(LoadError({1, 2, 3}),
             "'m.kiln': not a Kiln artifact (3 bytes, shorter than the 8-byte header)");
@@ -176,8 +187,10 @@ TEST(ArtifactLoadTest, RejectsWrongFormatVersion) {
   ModelSpec spec = TinyModel();
   spec.format_version = 7;
   EXPECT_EQ(LoadError(BuildArtifact(spec)),
-            "'m.kiln': format version 7; this runtime reads version 1 (recompile the model with "
+            "'m.kiln': format version 7; this runtime reads version 2 (recompile the model with "
             "this kiln)");
+  spec.format_version = 1;
+  EXPECT_THAT(LoadError(BuildArtifact(spec)), HasSubstr("format version 1;"));
   spec.format_version = 0;
   EXPECT_THAT(LoadError(BuildArtifact(spec)), HasSubstr("format version 0;"));
 }
@@ -195,45 +208,48 @@ TEST(ArtifactLoadTest, RejectsWrongTarget) {
   EXPECT_EQ(LoadError(BuildArtifact(spec), ""), "'m.kiln': required field 'target' is missing");
 }
 
-// Every proper prefix of a valid artifact fails with one line naming the file, never crashes.
-void ExpectEveryPrefixFails(const std::vector<uint8_t>& bytes, size_t step) {
-  for (size_t len = 0; len < bytes.size(); len += step) {
-    std::vector<uint8_t> prefix(bytes.begin(), bytes.begin() + static_cast<ptrdiff_t>(len));
-    Result<std::unique_ptr<Artifact>> a = LoadBytes(prefix);
+// Every proper prefix of a valid FlatBuffer, sealed with a valid trailer, fails with one line
+// naming the file, never crashes.
+void ExpectEveryPrefixFails(const std::vector<uint8_t>& flatbuffer, size_t step) {
+  for (size_t len = 0; len < flatbuffer.size(); len += step) {
+    std::vector<uint8_t> prefix(flatbuffer.begin(),
+                                flatbuffer.begin() + static_cast<ptrdiff_t>(len));
+    Result<std::unique_ptr<Artifact>> a = LoadBytes(Seal(prefix));
     ASSERT_FALSE(a.ok()) << "a prefix of " << len << " bytes loaded";
     EXPECT_THAT(a.status().message(), StartsWith("'m.kiln': ")) << len;
     EXPECT_EQ(a.status().message().find('\n'), std::string::npos) << len;
   }
 }
 
-TEST(ArtifactLoadTest, RejectsEveryTruncationOfASmallArtifact) {
-  std::vector<uint8_t> bytes = BuildArtifact(TinyModel());
+TEST(ArtifactLoadTest, RejectsEveryTruncationOfASmallFlatBuffer) {
+  std::vector<uint8_t> bytes = BuildFlatBuffer(TinyModel());
   ExpectEveryPrefixFails(bytes, 1);
   // A cut inside the trailing padding leaves every referenced byte in place; the size tells.
   std::vector<uint8_t> prefix(bytes.begin(), bytes.end() - 1);
-  EXPECT_EQ(LoadError(prefix), "'m.kiln': truncated or corrupt artifact (" +
-                                   std::to_string(prefix.size()) + " bytes, not a multiple of 4)");
+  EXPECT_EQ(LoadError(Seal(prefix)), "'m.kiln': truncated or corrupt artifact (" +
+                                         std::to_string(prefix.size()) +
+                                         " bytes, not a multiple of 4)");
   prefix.resize(bytes.size() - 4);
-  EXPECT_EQ(LoadError(prefix),
+  EXPECT_EQ(LoadError(Seal(prefix)),
             "'m.kiln': truncated or corrupt artifact (FlatBuffers verification failed)");
 }
 
-TEST(ArtifactLoadTest, RejectsSampledTruncationsOfABigArtifact) {
-  std::vector<uint8_t> bytes = BuildArtifact(ChainModel(2000));
+TEST(ArtifactLoadTest, RejectsSampledTruncationsOfABigFlatBuffer) {
+  std::vector<uint8_t> bytes = BuildFlatBuffer(ChainModel(2000));
   ASSERT_GT(bytes.size(), 100000u);
-  ASSERT_TRUE(LoadBytes(bytes).ok());
+  ASSERT_TRUE(LoadBytes(Seal(bytes)).ok());
   ExpectEveryPrefixFails(bytes, 997);  // a prime step, so prefixes fall all over the layout
 }
 
-// Flips every bit of the tiny artifact, one at a time: each result either loads, and then every
-// promise of a loaded artifact holds, or fails with one line naming the file.
+// Flips every bit of the tiny FlatBuffer, one at a time, and seals the result: each either loads,
+// and then every promise of a loaded artifact holds, or fails with one line naming the file.
 TEST(ArtifactLoadTest, EveryBitFlipLoadsConsistentlyOrFails) {
-  const std::vector<uint8_t> bytes = BuildArtifact(TinyModel());
+  const std::vector<uint8_t> bytes = BuildFlatBuffer(TinyModel());
   int loaded = 0, failed = 0, misaligned = 0;
   for (size_t bit = 0; bit < bytes.size() * 8; ++bit) {
     std::vector<uint8_t> flipped = bytes;
     flipped[bit / 8] ^= static_cast<uint8_t>(1u << (bit % 8));
-    Result<std::unique_ptr<Artifact>> a = LoadBytes(flipped, "");
+    Result<std::unique_ptr<Artifact>> a = LoadBytes(Seal(flipped), "");
     if (a.ok()) {
       ++loaded;
       ASSERT_EQ(test::ArtifactInvariantViolation(**a), "") << "bit " << bit;

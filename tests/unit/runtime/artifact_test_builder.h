@@ -1,6 +1,9 @@
 // Test-only: builds `.kiln` artifacts with flatbuffers::FlatBufferBuilder from a plain
 // description, so loader tests can write valid models and break them one field at a time. It
 // writes fields in the order given (no sorting, no checks) and never depends on codegen/.
+// BuildArtifact ends the file with a valid checksum trailer, so a broken field reaches the check
+// it is meant for; to break the FlatBuffer's bytes themselves, edit BuildFlatBuffer's output and
+// Seal it.
 //
 //   ModelSpec spec = TinyModel();
 //   spec.tensors[3].offset = 32;   // unaligned arena slot
@@ -18,6 +21,7 @@
 #include <vector>
 
 #include "codegen/schema/kiln_artifact_generated.h"
+#include "runtime/core/artifact_checksum.h"
 #include "runtime/core/artifact_format.h"
 
 namespace kiln::rt::test {
@@ -103,9 +107,10 @@ struct ModelSpec {
   std::string identifier = kArtifactIdentifier;
 };
 
+// The FlatBuffer alone, without the checksum trailer (what a format version 1 writer wrote).
 // Every Create* call is a statement of its own: the order of function arguments' evaluation is
 // unspecified (gcc and clang differ), and the bytes must not depend on the compiler.
-inline std::vector<uint8_t> BuildArtifact(const ModelSpec& spec) {
+inline std::vector<uint8_t> BuildFlatBuffer(const ModelSpec& spec) {
   flatbuffers::FlatBufferBuilder fbb(1024);
   using StringList =
       flatbuffers::Offset<flatbuffers::Vector<flatbuffers::Offset<flatbuffers::String>>>;
@@ -189,6 +194,17 @@ inline std::vector<uint8_t> BuildArtifact(const ModelSpec& spec) {
                             spec.arena_bytes, spec.arena_alignment, constants, metadata_vector);
   fbb.Finish(model, spec.identifier.c_str());
   return std::vector<uint8_t>(fbb.GetBufferPointer(), fbb.GetBufferPointer() + fbb.GetSize());
+}
+
+// `flatbuffer` followed by a valid checksum trailer over it.
+inline std::vector<uint8_t> Seal(std::vector<uint8_t> flatbuffer) {
+  AppendChecksumTrailer(flatbuffer);
+  return flatbuffer;
+}
+
+// A whole artifact file: the FlatBuffer and its checksum trailer.
+inline std::vector<uint8_t> BuildArtifact(const ModelSpec& spec) {
+  return Seal(BuildFlatBuffer(spec));
 }
 
 // Little-endian bytes of `values` (the constant blob's encoding).

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "runtime/core/artifact_checksum.h"
 #include "tests/unit/runtime/artifact_test_builder.h"
 #include "tools/kiln/commands.h"
 
@@ -53,7 +54,9 @@ TEST_F(ArtifactSummaryTest, SummarizesHeaderSignatureOpsAndSizes) {
   EXPECT_THAT(text, HasSubstr(fmt::format("artifact '{}': {},{:03} bytes ({:.1f} KiB)\n", path,
                                           bytes.size() / 1000, bytes.size() % 1000,
                                           bytes.size() / 1024.0)));
-  EXPECT_THAT(text, HasSubstr("format version 1, target edge\n"));
+  EXPECT_THAT(text, HasSubstr(fmt::format(
+                        "checksum: ok ({:016x})\nformat version 2, target edge\n",
+                        rt::ArtifactChecksum(std::span(bytes).first(bytes.size() - 16)))));
   EXPECT_THAT(text, HasSubstr("compiler: kiln 0.1.0\n"));
   EXPECT_THAT(text, HasSubstr("source: fnv1a64:0123456789abcdef\n"));
   EXPECT_THAT(text, HasSubstr("graph @tiny\n"));
@@ -93,8 +96,9 @@ TEST_F(ArtifactSummaryTest, CorruptArtifactGivesTheLoadersOneLineError) {
   std::ostringstream out;
   Status s = RunInspect({.input = path}, out);
   ASSERT_FALSE(s.ok());
-  EXPECT_EQ(s.message(),
-            "'" + path + "': truncated or corrupt artifact (FlatBuffers verification failed)");
+  EXPECT_EQ(s.message(), "'" + path +
+                             "': checksum trailer missing: the file is truncated or corrupt, or "
+                             "older than format version 2 (recompile the model)");
   EXPECT_EQ(out.str(), "");
 }
 
