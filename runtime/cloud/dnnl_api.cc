@@ -131,6 +131,15 @@ memory::desc LayoutLike(const memory::desc& like, const Dims& dims) {
   return memory::desc(d);
 }
 
+bool HasAvx512Core() {
+  // The ISA values are bit sets: avx512_core's bits are a subset of every later AVX-512 ISA's
+  // (but not of avx2_vnni's, which compares greater).
+  const auto bits = [](dnnl::cpu_isa isa) { return static_cast<unsigned>(isa); };
+  static const bool has = (bits(dnnl::get_effective_cpu_isa()) &
+                           bits(dnnl::cpu_isa::avx512_core)) == bits(dnnl::cpu_isa::avx512_core);
+  return has;
+}
+
 bool IsReferenceImpl(const dnnl::primitive_desc_base& pd) {
   return std::string_view(pd.impl_info_str()).substr(0, 3) == "ref";
 }

@@ -43,6 +43,10 @@ bool IsPlain(const memory::desc& desc);
 // A layout left to the primitive to choose (format_tag::any).
 memory::desc AnyDesc(const Dims& dims, rt::DType dtype);
 
+// True when oneDNN runs AVX-512 (avx512_core or better) kernels on this machine, after
+// ONEDNN_MAX_CPU_ISA: the machines where 16-channel blocked layouts are native.
+bool HasAvx512Core();
+
 // True when `a` and `b` arrange their dims the same way (same blocking, same order of strides),
 // whatever the dims: nChw16c and nChw16c, nhwc and nhwc. Both must be blocked-kind descs.
 bool SameLayout(const memory::desc& a, const memory::desc& b);
