@@ -2,7 +2,7 @@
 // op to the next: conv -> relu -> conv -> add (residual) -> global_average_pool, and
 // conv -> max_pool -> batch_norm -> concat; only the last result must be plain. Checked against
 // the same chain of reference kernels (max |d| / max |ref| <= 1e-5), and that no reorder was
-// needed between the oneDNN ops.
+// needed between the oneDNN ops. Also a resnet bottleneck after a Winograd conv.
 #include <gtest/gtest.h>
 
 #include "runtime/reference/kernels/batch_norm.h"
@@ -68,6 +68,39 @@ TEST(DnnlBlockedChain, ConvReluConvAddPool) {
   EXPECT_TRUE(Near(t4.ToPlain(), r4, kTolerance));
   ASSERT_TRUE(t5.dims() == ref::Shape({1, 32, 1, 1}));
   EXPECT_TRUE(Near(t5.ToPlain(), r5, kTolerance));
+}
+
+// A resnet bottleneck: 3x3 conv (Winograd on AVX-512, which runs in nChw16c only) -> 1x1 conv
+// -> 1x1 conv whose residual is the 3x3's output. The 1x1 convs follow the 3x3's layout (by
+// themselves oneDNN would pick nhwc), so nothing reorders after the first conv.
+TEST(DnnlBlockedChain, BottleneckAfterWinogradConv) {
+  const ref::Tensor x = Random({1, 64, 14, 14}, 11);
+  const ref::Tensor w1 = Random({64, 64, 3, 3}, 12, -0.05f, 0.05f), b1 = Random({64}, 13);
+  const ref::Tensor w2 = Random({32, 64, 1, 1}, 14, -0.2f, 0.2f), b2 = Random({32}, 15);
+  const ref::Tensor w3 = Random({64, 32, 1, 1}, 16, -0.2f, 0.2f), b3 = Random({64}, 17);
+  const ref::Tensor r1 = *ref::Conv(x, w1, &b1, {.pads = {1, 1, 1, 1}});
+  const ref::Tensor r2 = *ref::Conv(r1, w2, &b2, {});
+  const ref::Tensor r3 = *ref::Unary(
+      ref::UnaryOp::kRelu, *ref::Binary(ref::BinaryOp::kAdd, *ref::Conv(r2, w3, &b3, {}), r1));
+
+  const CallOptions blocked = {.output_must_be_plain = false};
+  LaidOutTensor xt = LaidOutTensor::FromPlain(x);
+  LaidOutTensor w1t = LaidOutTensor::FromPlain(w1), b1t = LaidOutTensor::FromPlain(b1);
+  LaidOutTensor w2t = LaidOutTensor::FromPlain(w2), b2t = LaidOutTensor::FromPlain(b2);
+  LaidOutTensor w3t = LaidOutTensor::FromPlain(w3), b3t = LaidOutTensor::FromPlain(b3);
+  KernelSession conv1("conv", {{"pads", Ints{1, 1, 1, 1}}}, blocked), conv2("conv", {}, blocked),
+      conv3("conv", {{"activation", std::string("relu")}}, blocked);
+
+  rt::Result<std::vector<LaidOutTensor>> c1 = conv1.Run({{&xt}, {&w1t, true}, {&b1t, true}});
+  ASSERT_TRUE(c1.ok()) << c1.status().message();
+  const LaidOutTensor t1 = c1->at(0);
+  const LaidOutTensor t2 = Step(conv2, {{&t1}, {&w2t, true}, {&b2t, true}});
+  const LaidOutTensor t3 = Step(conv3, {{&t2}, {&w3t, true}, {&b3t, true}, {&t1}});
+  EXPECT_TRUE(t3.desc() == t1.desc());
+
+  EXPECT_TRUE(Near(t1.ToPlain(), r1, kTolerance));
+  EXPECT_TRUE(Near(t2.ToPlain(), r2, kTolerance));
+  EXPECT_TRUE(Near(t3.ToPlain(), r3, kTolerance));
 }
 
 TEST(DnnlBlockedChain, ConvPoolBatchNormConcat) {
