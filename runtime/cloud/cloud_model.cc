@@ -1,6 +1,7 @@
 #include "runtime/cloud/cloud_model.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <map>
@@ -378,6 +379,12 @@ rt::Status CloudModel::Prepare(std::span<const ref::Tensor> inputs) {
   return rt::Status::Ok();
 }
 
+void CloudModel::SetProfiling(bool on) {
+  profiling_ = on;
+  op_times_ms_.assign(kernels_.size(), 0.0);
+  profiled_runs_ = 0;
+}
+
 rt::Result<std::vector<ref::Tensor>> CloudModel::Run(std::span<const ref::Tensor> inputs) {
   if (rt::Status s = CheckInputs(inputs); !s.ok()) return s;
   bool same_shapes = prepared_ != nullptr;
@@ -396,7 +403,10 @@ rt::Result<std::vector<ref::Tensor>> CloudModel::Run(std::span<const ref::Tensor
   }
   SetDnnlThreads(options_.threads);
   const int num_ops = static_cast<int>(kernels_.size());
+  if (profiling_) ++profiled_runs_;
   for (int k = 0; k < num_ops; ++k) {
+    const std::chrono::steady_clock::time_point start =
+        profiling_ ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point();
     const artifact::Op& op = *model.ops()->Get(k);
     Prepared::Step& step = p.steps[k];
     for (size_t i = 0; i < step.inputs.size(); ++i) {
@@ -420,6 +430,11 @@ rt::Result<std::vector<ref::Tensor>> CloudModel::Run(std::span<const ref::Tensor
     }
     // The message names the file only when there is one: nothing is built per run otherwise.
     if (!s.ok()) return rt::Status::Error("'" + artifact_->name() + "': " + s.message());
+    if (profiling_) {
+      op_times_ms_[k] +=
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+              .count();
+    }
   }
   std::vector<ref::Tensor> outputs;
   for (int t : *model.outputs()) {

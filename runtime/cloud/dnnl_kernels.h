@@ -11,13 +11,14 @@
 
 namespace kiln::cloud {
 
-void RegisterDnnlConvKernels(KernelRegistry& registry);     // conv
-void RegisterDnnlMatMulKernels(KernelRegistry& registry);   // gemm, matmul, linear
-void RegisterDnnlPoolKernels(KernelRegistry& registry);     // max_pool, average_pool, global_*
-void RegisterDnnlEltwiseKernels(KernelRegistry& registry);  // unary activations, clip
-void RegisterDnnlBinaryKernels(KernelRegistry& registry);   // add, sub, mul, div, max, min, pow
-void RegisterDnnlSoftmaxKernels(KernelRegistry& registry);  // softmax, log_softmax
-void RegisterDnnlNormKernels(KernelRegistry& registry);     // layer_norm, batch_norm
-void RegisterDnnlConcatKernels(KernelRegistry& registry);   // concat
+void RegisterDnnlConvKernels(KernelRegistry& registry);      // conv
+void RegisterDnnlMatMulKernels(KernelRegistry& registry);    // gemm, matmul, linear
+void RegisterDnnlPoolKernels(KernelRegistry& registry);      // max_pool, average_pool, global_*
+void RegisterDnnlEltwiseKernels(KernelRegistry& registry);   // unary activations, clip
+void RegisterDnnlBinaryKernels(KernelRegistry& registry);    // add, sub, mul, div, max, min, pow
+void RegisterDnnlSoftmaxKernels(KernelRegistry& registry);   // softmax, log_softmax
+void RegisterDnnlNormKernels(KernelRegistry& registry);      // layer_norm, batch_norm
+void RegisterDnnlConcatKernels(KernelRegistry& registry);    // concat
+void RegisterDnnlMovementKernels(KernelRegistry& registry);  // transpose, slice
 
 }  // namespace kiln::cloud

@@ -47,4 +47,8 @@ void RegisterDnnlKernels(KernelRegistry& registry);
 // Both, fallbacks first.
 void RegisterCloudKernels(KernelRegistry& registry);
 
+// A new fallback kernel for `key` (null when there is none): for a oneDNN kernel that hands the
+// cases it does not cover (a dtype, a non-constant operand) to the portable one.
+std::unique_ptr<CloudKernel> NewFallbackKernel(std::string_view key);
+
 }  // namespace kiln::cloud

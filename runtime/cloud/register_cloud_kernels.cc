@@ -11,6 +11,16 @@ void RegisterFallbackKernels(KernelRegistry& registry) {
   RegisterFallbackNormalizationKernels(registry);
 }
 
+std::unique_ptr<CloudKernel> NewFallbackKernel(std::string_view key) {
+  static const KernelRegistry* const fallbacks = [] {
+    auto* r = new KernelRegistry;
+    RegisterFallbackKernels(*r);
+    return r;
+  }();
+  KernelFactory factory = fallbacks->Find(key);
+  return factory != nullptr ? factory() : nullptr;
+}
+
 void RegisterCloudKernels(KernelRegistry& registry) {
   RegisterFallbackKernels(registry);
   RegisterDnnlKernels(registry);

@@ -13,6 +13,7 @@ void RegisterDnnlKernels(KernelRegistry& registry) {
   RegisterDnnlSoftmaxKernels(registry);
   RegisterDnnlNormKernels(registry);
   RegisterDnnlConcatKernels(registry);
+  RegisterDnnlMovementKernels(registry);
 }
 
 }  // namespace kiln::cloud

@@ -1,8 +1,10 @@
-// `kiln bench MODEL [--threads N] [--runs R] [--warmup W] [--input NAME=FILE.npy] [--json]`:
+// `kiln bench MODEL [--threads N] [--runs R] [--warmup W] [--input NAME=FILE.npy] [--json]
+// [--profile]`:
 // times a model's Run on one input set: W untimed warm-up runs (the first prepares kernels and
 // packs weights), then R timed runs; prints the median, p10 and p90 in milliseconds (or one
 // JSON object with `median_ms` and every run's time in `times_ms`). Without --input every input is
 // filled with seeded uniform values in [-1, 1), symbolic dims set by --dim (default 1).
+// --profile also times every op of the timed runs (op_profile.h); it adds a little overhead.
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
@@ -17,6 +19,7 @@
 #include "tools/kiln/cli_error.h"
 #include "tools/kiln/commands.h"
 #include "tools/kiln/input_files.h"
+#include "tools/kiln/op_profile.h"
 #include "tools/kiln/runnable_model.h"
 
 namespace kiln::cli {
@@ -93,6 +96,10 @@ Status RunBench(const BenchOptions& options, std::ostream& out) {
   for (int i = 0; i < options.warmup; ++i) {
     if (Expected<double> ms = run_once(); !ms) return ms.error();
   }
+  if (options.profile && !(*model)->StartProfiling()) {
+    return Status::Error("--profile needs a compiled .kiln artifact; '" + options.model +
+                         "' runs on the " + (*model)->runtime_name() + " runtime");
+  }
   std::vector<double> times;
   for (int i = 0; i < options.runs; ++i) {
     Expected<double> ms = run_once();
@@ -115,6 +122,7 @@ Status RunBench(const BenchOptions& options, std::ostream& out) {
                         {"min_ms", sorted.front()},
                         {"max_ms", sorted.back()},
                         {"times_ms", times}};
+    if (options.profile) j["ops"] = OpProfileJson((*model)->OpTimes());
     out << j.dump() << "\n";
   } else {
     out << fmt::format(
@@ -122,6 +130,7 @@ Status RunBench(const BenchOptions& options, std::ostream& out) {
         "thread(s), {} runtime)\n",
         options.model, median, p10, p90, options.runs, options.warmup, options.threads,
         (*model)->runtime_name());
+    if (options.profile) out << FormatOpProfile((*model)->OpTimes(), 15);
   }
   return Status::Ok();
 }
@@ -139,6 +148,8 @@ void AddBenchCommand(CLI::App& app) {
   cmd->add_option("--dim", options->dims,
                   "SYMBOL=SIZE for symbolic input dims of the random inputs (default 1)");
   cmd->add_flag("--json", options->json, "Print one JSON object (with median_ms)");
+  cmd->add_flag("--profile", options->profile,
+                "Also time every op (.kiln only): totals per kernel and the slowest ops");
   cmd->callback([options] { ExitOnError(RunBench(*options, std::cout)); });
 }
 

@@ -70,6 +70,7 @@ struct BenchOptions {
   std::vector<std::string> inputs;  // NAME=FILE.npy; empty: random inputs
   std::vector<std::string> dims;    // SYMBOL=SIZE for random inputs
   bool json = false;
+  bool profile = false;  // per-op times of the timed runs (a .kiln artifact only)
 };
 Status RunBench(const BenchOptions& options, std::ostream& out);
 void AddBenchCommand(CLI::App& app);

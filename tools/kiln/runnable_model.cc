@@ -75,6 +75,23 @@ class CloudRunnable : public RunnableModel {
     if (!outputs.ok()) return Status::Error(outputs.status().message());
     return std::move(*outputs);
   }
+  bool StartProfiling() override {
+    model_->SetProfiling(true);
+    return true;
+  }
+  std::vector<OpTime> OpTimes() const override {
+    const artifact::Model& model = model_->artifact().model();
+    const int runs = std::max(model_->profiled_runs(), 1);
+    std::vector<OpTime> times;
+    for (size_t k = 0; k < model_->op_times_ms().size(); ++k) {
+      const artifact::Op& op = *model.ops()->Get(static_cast<flatbuffers::uoffset_t>(k));
+      times.push_back({.index = static_cast<int>(k),
+                       .name = op.name() != nullptr ? op.name()->str() : "",
+                       .kernel = op.kernel()->str(),
+                       .mean_ms = model_->op_times_ms()[k] / runs});
+    }
+    return times;
+  }
 
  private:
   std::unique_ptr<cloud::CloudModel> model_;

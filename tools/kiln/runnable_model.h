@@ -29,6 +29,14 @@ struct RunnableOptions {
   int threads = 1;
 };
 
+// One op's mean time over the profiled runs (`kiln bench --profile`).
+struct OpTime {
+  int index = 0;       // in execution order
+  std::string name;    // the source node's name
+  std::string kernel;  // "conv", "transpose"
+  double mean_ms = 0;
+};
+
 class RunnableModel {
  public:
   virtual ~RunnableModel() = default;
@@ -37,6 +45,10 @@ class RunnableModel {
   // "reference", "cloud (oneDNN)".
   virtual std::string runtime_name() const = 0;
   virtual Expected<std::vector<ref::Tensor>> Run(const std::vector<ref::Tensor>& inputs) = 0;
+  // Per-op timing of the following runs; false when the runtime cannot (the reference one).
+  virtual bool StartProfiling() { return false; }
+  // Every op's mean time since StartProfiling, in execution order.
+  virtual std::vector<OpTime> OpTimes() const { return {}; }
 };
 
 Expected<std::unique_ptr<RunnableModel>> OpenRunnableModel(const std::string& path,

@@ -69,7 +69,10 @@ LaidOutTensor::LaidOutTensor(Dims dims, const memory::desc& desc, rt::DType dtyp
       bytes_(AlignedBytes(std::max(bytes, desc.get_size()))) {}
 
 LaidOutTensor LaidOutTensor::FromPlain(const ref::Tensor& t) {
-  LaidOutTensor out(t.shape(), PlainDesc(t.shape(), t.dtype()), t.dtype(), t.num_bytes());
+  // A zero desc for a dtype oneDNN has no type for (i64, bool), as the executor's.
+  const bool dnnl_type = DnnlDataType(t.dtype()) != memory::data_type::undef;
+  LaidOutTensor out(t.shape(), dnnl_type ? PlainDesc(t.shape(), t.dtype()) : memory::desc(),
+                    t.dtype(), t.num_bytes());
   if (t.num_bytes() > 0) std::memcpy(out.data(), t.raw(), t.num_bytes());
   return out;
 }
@@ -91,8 +94,10 @@ LaidOutTensor LaidOutTensor::Reordered(const memory::desc& to) const {
 }
 
 ref::Tensor LaidOutTensor::ToPlain() const {
-  const LaidOutTensor plain =
-      dims_.empty() || IsPlain(desc_) ? *this : Reordered(PlainDesc(dims_, rt::DType::kF32));
+  // A zero desc: a dtype oneDNN has no type for (i64, bool), always plain.
+  const LaidOutTensor plain = dims_.empty() || desc_.is_zero() || IsPlain(desc_)
+                                  ? *this
+                                  : Reordered(PlainDesc(dims_, rt::DType::kF32));
   ref::Tensor t = *ref::Tensor::Empty(dtype_, dims_);
   if (t.num_bytes() > 0) std::memcpy(t.mutable_raw(), plain.data(), t.num_bytes());
   return t;
@@ -120,7 +125,10 @@ rt::Status KernelSession::Prepare(const std::vector<Operand>& inputs) {
     infos[i].data = inputs[i].constant ? t.data() : nullptr;
     in_ptrs.push_back(&infos[i]);
   }
-  outputs_.assign(options_.num_outputs, TensorInfo{});
+  TensorInfo output;
+  output.dtype = options_.output_dtype;
+  outputs_.assign(options_.num_outputs, output);
+  if (!outputs_.empty()) outputs_[0].dims = options_.output_dims;
   std::vector<TensorInfo*> out_ptrs;
   for (TensorInfo& o : outputs_) out_ptrs.push_back(&o);
   std::unique_ptr<bool[]> plain_flags(new bool[options_.num_outputs]);
@@ -139,6 +147,12 @@ rt::Status KernelSession::Prepare(const std::vector<Operand>& inputs) {
   };
   rt::Status s = kernel_->Prepare(ctx);
   scratchpad_bytes_ = ctx.scratchpad_bytes;
+  // As the executor does: a kernel that left an output's layout unset wrote it plain.
+  for (TensorInfo& o : outputs_) {
+    if (s.ok() && o.desc.is_zero() && DnnlDataType(o.dtype) != memory::data_type::undef) {
+      o.desc = PlainDesc(o.dims, o.dtype);
+    }
+  }
   return s;
 }
 
@@ -164,7 +178,9 @@ rt::Result<std::vector<LaidOutTensor>> KernelSession::Run(const std::vector<Oper
       }
       outputs.push_back(reordered[alias]);
     } else {
-      outputs.emplace_back(outputs_[i].dims, outputs_[i].desc);
+      outputs.emplace_back(outputs_[i].dims, outputs_[i].desc, outputs_[i].dtype,
+                           static_cast<size_t>(rt::DTypeStorageBytes(
+                               outputs_[i].dtype, ref::NumElements(outputs_[i].dims))));
     }
     out_ptrs.push_back(outputs.back().data());
   }
@@ -197,7 +213,8 @@ rt::Result<std::vector<ref::Tensor>> RunKernel(const std::string& kernel,
   if (!out.ok()) return out.status();
   std::vector<ref::Tensor> plain;
   for (const LaidOutTensor& t : *out) {
-    if (options.output_must_be_plain && !t.dims().empty() && !IsPlain(t.desc())) {
+    if (options.output_must_be_plain && !t.dims().empty() && !t.desc().is_zero() &&
+        !IsPlain(t.desc())) {
       return rt::Status::Error("output must be plain, but the kernel chose a blocked layout");
     }
     plain.push_back(t.ToPlain());

@@ -78,6 +78,10 @@ struct CallOptions {
   int num_outputs = 1;
   bool output_must_be_plain = true;
   int output_aliases_input = -1;  // run in place: output 0 is this input's (reordered) buffer
+  rt::DType output_dtype = rt::DType::kF32;  // what the artifact would say of every output
+  // The artifact's dims of output 0, which fallback kernels check their result against (oneDNN
+  // kernels set the dims themselves).
+  Dims output_dims = {};
 };
 
 // A kernel created from RegisterDnnlKernels, prepared and run on demand (Prepare may be called
