@@ -118,7 +118,7 @@ onnx::ModelProto InferredCopy(const onnx::ModelProto& model) {
   try {
     onnx::ShapeInferenceOptions options(/*check_type_val=*/false, /*strict_mode_val=*/0,
                                         /*data_prop_val=*/true);
-    onnx::shape_inference::InferShapes(copy, onnx::OpSchemaRegistry::Instance(), options);
+    onnx::shape_inference::InferShapes(copy, &GuardedSchemaRegistry(), options);
   } catch (const std::exception&) {
     // Keep what was inferred before the failure.
   }

@@ -1,7 +1,11 @@
 #include "frontends/onnx/inference_guard.h"
 
+#include <map>
+#include <memory>
+#include <mutex>
 #include <set>
 #include <string>
+#include <tuple>
 
 #include "frontends/onnx/import_state.h"
 #include "ir/str_cat.h"
@@ -80,7 +84,76 @@ Status CheckNode(const onnx::NodeProto& node, std::string_view file,
   return Status::Ok();
 }
 
+// What ONNX 1.12's window-op inference indexes without checking: the weight's rank against the
+// input's (kernel dims come from the weight), and the lengths of the per-spatial-dim attributes.
+// Unknown shapes are left to ONNX (it infers nothing from them).
+void CheckWindowRanks(const std::string& op, onnx::InferenceContext& ctx) {
+  if (ctx.getNumInputs() < 1) return;
+  const onnx::TypeProto* x = ctx.getInputType(0);
+  if (x == nullptr || !x->has_tensor_type() || !x->tensor_type().has_shape()) return;
+  const int rank = x->tensor_type().shape().dim_size();
+  if (rank < 3) fail_shape_inference(op, ": the input has rank ", rank, ", expected at least 3");
+  const int spatial = rank - 2;
+  const size_t w_index = op == "QLinearConv" ? 3 : 1;
+  const bool has_weight =
+      op == "Conv" || op == "ConvTranspose" || op == "ConvInteger" || op == "QLinearConv";
+  if (has_weight && ctx.getNumInputs() > w_index) {
+    const onnx::TypeProto* w = ctx.getInputType(w_index);
+    if (w != nullptr && w->has_tensor_type() && w->tensor_type().has_shape() &&
+        w->tensor_type().shape().dim_size() != rank) {
+      fail_shape_inference(op, ": the weight has rank ", w->tensor_type().shape().dim_size(),
+                           ", the input ", rank);
+    }
+  }
+  const std::pair<const char*, int> lengths[] = {
+      {"kernel_shape", spatial}, {"strides", spatial},        {"dilations", spatial},
+      {"pads", 2 * spatial},     {"output_padding", spatial}, {"output_shape", spatial}};
+  for (const auto& [name, length] : lengths) {
+    const onnx::AttributeProto* a = ctx.getAttribute(name);
+    if (a != nullptr && a->ints_size() != length) {
+      fail_shape_inference(op, ": ", name, " has ", a->ints_size(), " values, expected ", length);
+    }
+  }
+}
+
+// ONNX's registry, returning for a window op a copy of its schema whose inference function runs
+// CheckWindowRanks first. Copies are made on first use and kept.
+class GuardedRegistry final : public onnx::ISchemaRegistry {
+ public:
+  const onnx::OpSchema* GetSchema(const std::string& key, const int max_inclusive_version,
+                                  const std::string& domain) const override {
+    const onnx::OpSchema* schema =
+        onnx::OpSchemaRegistry::Instance()->GetSchema(key, max_inclusive_version, domain);
+    if (schema == nullptr || !kWindowOps.contains(key) ||
+        !schema->has_type_and_shape_inference_function()) {
+      return schema;
+    }
+    std::lock_guard<std::mutex> lock(mutex_);
+    std::unique_ptr<onnx::OpSchema>& guarded = guarded_[{domain, key, schema->SinceVersion()}];
+    if (guarded == nullptr) {
+      guarded = std::make_unique<onnx::OpSchema>(*schema);
+      guarded->TypeAndShapeInferenceFunction(
+          [op = key,
+           infer = schema->GetTypeAndShapeInferenceFunction()](onnx::InferenceContext& ctx) {
+            CheckWindowRanks(op, ctx);
+            infer(ctx);
+          });
+    }
+    return guarded.get();
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  mutable std::map<std::tuple<std::string, std::string, int>, std::unique_ptr<onnx::OpSchema>>
+      guarded_;
+};
+
 }  // namespace
+
+const onnx::ISchemaRegistry& GuardedSchemaRegistry() {
+  static const GuardedRegistry* const registry = new GuardedRegistry;
+  return *registry;
+}
 
 Status CheckShapeInferenceInputs(const onnx::GraphProto& graph, std::string_view file) {
   std::set<std::string> zero_scalars = ZeroIntScalars(graph);

@@ -6,8 +6,17 @@
 //
 //   if (Status s = CheckShapeInferenceInputs(model.graph(), "m.onnx"); !s.ok()) return s;
 //   // "m.onnx: node 'conv1' (Conv): strides must be positive, got [2,0]"
+//
+// Other crashes depend on shapes, which only shape inference itself knows: a Conv whose weight
+// has another rank than its input makes ONNX read past its own arrays. GuardedSchemaRegistry()
+// is ONNX's schema registry with the inference of every window op wrapped in a check of those
+// ranks and attribute sizes, which fails that node's inference (an InferenceError, which
+// InferShapes catches) instead of letting ONNX's code run:
+//
+//   onnx::shape_inference::InferShapes(model, &GuardedSchemaRegistry(), options);
 #pragma once
 
+#include <onnx/defs/schema.h>
 #include <onnx/onnx_pb.h>
 
 #include <string_view>
@@ -18,5 +27,8 @@ namespace kiln::onnx_import {
 
 // Checks every node of `graph` and of its subgraphs.
 Status CheckShapeInferenceInputs(const onnx::GraphProto& graph, std::string_view file);
+
+// ONNX's schemas, the window ops' inference guarded (thread-safe; lives for the process).
+const onnx::ISchemaRegistry& GuardedSchemaRegistry();
 
 }  // namespace kiln::onnx_import

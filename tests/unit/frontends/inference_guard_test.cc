@@ -2,6 +2,7 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <onnx/shape_inference/implementation.h>
 
 #include "tests/unit/frontends/onnx_model_builder.h"
 
@@ -29,6 +30,51 @@ TEST(InferenceGuardTest, ZeroConvStrideIsAnErrorNotACrash) {
   OnnxModelBuilder::AttrInts(conv, "strides", {2, 0});
   m.Output("y");
   EXPECT_EQ(ImportError(m), "model.onnx: node 'y' (Conv): strides must be positive, got [2,0]");
+}
+
+// The fuzzer's second finding: a Conv whose weight has a higher rank than its input (kernel
+// dims come from the weight) made ONNX 1.12's inference read past its dilations. The guarded
+// registry fails that node's inference instead, and the import reports the mismatch.
+TEST(InferenceGuardTest, ConvWeightRankAboveTheInputsIsAnErrorNotACrash) {
+  OnnxModelBuilder m;
+  m.Input("x", TP::FLOAT, {1, 7, 5});
+  m.Input("W", TP::FLOAT, {1, 1, 3, 3});
+  onnx::NodeProto* conv = m.Node("Conv", {"x", "W"}, {"y"});
+  OnnxModelBuilder::AttrInts(conv, "strides", {2});
+  m.Output("y");
+  EXPECT_THAT(ImportError(m), HasSubstr("operand 1 has rank 4, but the input has rank 3"));
+}
+
+// The same check seen from ONNX's side: inference of that node fails with the guard's message
+// rather than running ONNX's own function.
+TEST(InferenceGuardTest, GuardedRegistryFailsTheMismatchedNodesInference) {
+  OnnxModelBuilder m;
+  m.Input("x", TP::FLOAT, {1, 7, 5});
+  m.Input("W", TP::FLOAT, {1, 1, 3, 3});
+  m.Node("Conv", {"x", "W"}, {"y"});
+  m.Output("y");
+  onnx::ModelProto model = m.model;
+  onnx::ShapeInferenceOptions strict(/*check_type_val=*/false, /*strict_mode_val=*/1);
+  try {
+    onnx::shape_inference::InferShapes(model, &GuardedSchemaRegistry(), strict);
+    ADD_FAILURE() << "inference did not fail";
+  } catch (const std::exception& e) {
+    EXPECT_THAT(e.what(), HasSubstr("Conv: the weight has rank 4, the input 3"));
+  }
+  // Attribute lengths are checked against the input's spatial rank too.
+  OnnxModelBuilder p;
+  p.Input("x", TP::FLOAT, {1, 1, 4, 4});
+  onnx::NodeProto* pool = p.Node("MaxPool", {"x"}, {"y"});
+  OnnxModelBuilder::AttrInts(pool, "kernel_shape", {2, 2});
+  OnnxModelBuilder::AttrInts(pool, "pads", {1, 1});
+  p.Output("y");
+  model = p.model;
+  try {
+    onnx::shape_inference::InferShapes(model, &GuardedSchemaRegistry(), strict);
+    ADD_FAILURE() << "inference did not fail";
+  } catch (const std::exception& e) {
+    EXPECT_THAT(e.what(), HasSubstr("MaxPool: pads has 2 values, expected 4"));
+  }
 }
 
 TEST(InferenceGuardTest, PoolingKernelAndDilationsMustBePositive) {
