@@ -7,13 +7,18 @@ cloud`, then for each thread count times Kiln (`kiln bench --json`) and ONNX Run
 (tests/oracle/bench_model.js: onnxruntime-node, CPU provider, graph optimization `all`, the same
 intra-op thread count) on the same input, interleaved: --rounds rounds, each running both for
 --runs timed runs after warm-up, alternating which goes first. Medians pool every timed run of
-all rounds (>= 30 each by default). Peak RSS is each process's maximum resident set (wait4).
+all rounds (50 each by default). Peak RSS is each process's maximum resident set (wait4).
+
+Many short rounds (10 x 5) rather than a few long ones: on shared machines the speed of the
+whole host drifts for seconds at a time (here by up to ~25%), and a long round can land entirely
+inside a slow phase for one runtime and a fast one for the other. Short alternating rounds give
+both runtimes the same mix of phases.
 
 Prints a Markdown table: model, threads, ORT median ms, Kiln median ms, Kiln/ORT, peak RSS of
 each. --json FILE also writes every figure.
 
 Usage: benchmarks/models/run_benchmarks.py [--build build/release] [--threads 1,2]
-       [--models resnet50,mobilenet_v2] [--rounds 3] [--runs 10] [--json out.json]
+       [--models resnet50,mobilenet_v2] [--rounds 10] [--runs 5] [--json out.json]
 """
 import argparse
 import json
@@ -75,8 +80,8 @@ def main():
                    help="a configured and built Kiln build directory (default build/release)")
     p.add_argument("--threads", default="1,2")
     p.add_argument("--models", default=",".join(ALL_MODELS))
-    p.add_argument("--rounds", type=int, default=3)
-    p.add_argument("--runs", type=int, default=10, help="timed runs per round and runtime")
+    p.add_argument("--rounds", type=int, default=10)
+    p.add_argument("--runs", type=int, default=5, help="timed runs per round and runtime")
     p.add_argument("--warmup", type=int, default=5)
     p.add_argument("--json", help="also write all figures to this file")
     args = p.parse_args()
