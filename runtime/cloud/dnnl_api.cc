@@ -39,14 +39,18 @@ memory::data_type DnnlDataType(rt::DType dtype) {
   }
 }
 
-memory::desc PlainDesc(const Dims& dims, rt::DType dtype) {
-  memory::dims strides(dims.size());
+Dims PlainStrides(const Dims& dims) {
+  Dims strides(dims.size());
   int64_t stride = 1;
   for (size_t i = dims.size(); i-- > 0;) {
     strides[i] = stride;
     stride *= dims[i] > 0 ? dims[i] : 1;
   }
-  return memory::desc(memory::dims(dims.begin(), dims.end()), DnnlDataType(dtype), strides);
+  return strides;
+}
+
+memory::desc PlainDesc(const Dims& dims, rt::DType dtype) {
+  return memory::desc(dims, DnnlDataType(dtype), PlainStrides(dims));
 }
 
 bool IsPlain(const memory::desc& desc) {

@@ -33,6 +33,9 @@ rt::Status DnnlStatus(const dnnl::error& e, std::string_view what);
 // oneDNN's data type for a runtime dtype; memory::data_type::undef when oneDNN has none.
 memory::data_type DnnlDataType(rt::DType dtype);
 
+// The row-major strides of `dims`, in elements (a dim of 0 counts as 1).
+Dims PlainStrides(const Dims& dims);
+
 // The plain (row-major, C order) layout of `dims`: abcd... strides.
 memory::desc PlainDesc(const Dims& dims, rt::DType dtype);
 

@@ -1,7 +1,8 @@
 // conv: oneDNN convolution (1-D, 2-D, 3-D; grouped, depthwise, strided, dilated, padded) with
-// bias, and the residual (input 3, a sum post-op) and the fused activation as post-ops. Source,
-// weights and destination layouts are left to oneDNN (format_tag::any); the weights and bias are
-// constants, packed once in Prepare.
+// bias, and the residual (input 3, a sum post-op) and the fused activation as post-ops. Weights
+// layouts are left to oneDNN (format_tag::any), activations too except where ChooseLayouts keeps
+// a chain in nChw16c; 3x3 stride-1 convs run Winograd where oneDNN has it. The weights and bias
+// are constants, packed once in Prepare.
 #include <algorithm>
 #include <memory>
 #include <optional>
@@ -140,8 +141,7 @@ class ConvKernel final : public DnnlKernel {
       return dnnl::convolution_forward::primitive_desc(desc, attr, CpuEngine());
     };
     std::optional<dnnl::convolution_forward::primitive_desc> wino;
-    if (g == 1 && IsWinogradShape(kernel, *win))
-      wino = TryCreate(make_pd, dnnl::algorithm::convolution_winograd);
+    if (winograd) wino = TryCreate(make_pd, dnnl::algorithm::convolution_winograd);
     const dnnl::convolution_forward::primitive_desc pd =
         wino ? *wino : make_pd(dnnl::algorithm::convolution_direct);
 

@@ -19,17 +19,6 @@
 namespace kiln::cloud {
 namespace {
 
-// The row-major strides of `dims`, in elements.
-Dims PlainStrides(const Dims& dims) {
-  Dims strides(dims.size());
-  int64_t stride = 1;
-  for (size_t i = dims.size(); i-- > 0;) {
-    strides[i] = stride;
-    stride *= dims[i];
-  }
-  return strides;
-}
-
 // The descs of a copy of `dims` elements of `element_bytes` each, read at `src_strides` (in
 // elements) and written row-major: in units oneDNN copies without converting (u8 or s32), with
 // one more innermost dim when an element is two units. Null when the element size has no unit.
@@ -45,15 +34,13 @@ std::optional<CopyDescs> StridedCopy(const Dims& dims, const Dims& src_strides,
     units = element_bytes / 4;
   }
   if (units < 1 || units > 2 || dims.size() + 1 > DNNL_MAX_NDIMS) return std::nullopt;
-  memory::dims d(dims.begin(), dims.end()), s(src_strides.begin(), src_strides.end());
+  memory::dims d = dims, s = src_strides;
   for (int64_t& stride : s) stride *= units;
   if (units > 1) {
     d.push_back(units);
     s.push_back(1);
   }
-  const Dims dst_strides = PlainStrides(Dims(d.begin(), d.end()));
-  return CopyDescs{memory::desc(d, unit, s),
-                   memory::desc(d, unit, memory::dims(dst_strides.begin(), dst_strides.end()))};
+  return CopyDescs{memory::desc(d, unit, s), memory::desc(d, unit, PlainStrides(d))};
 }
 
 // The common part: a fallback for what a reorder cannot do, the reorder, the source offset.
