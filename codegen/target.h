@@ -48,4 +48,10 @@ class Target {
                                               const ArtifactOptions& options) const = 0;
 };
 
+// The check both runtimes share: `op` is one of `kinds`, has no regions, its operands are f32
+// (constants may also be i32/i64: shapes, starts, indices) and its results f32. The message
+// names `target`.
+Status CheckSupportedF32(const ir::Op& op, std::span<const ir::OpKind> kinds,
+                         std::string_view target);
+
 }  // namespace kiln::codegen

@@ -3,6 +3,7 @@
 #include <cassert>
 
 #include "codegen/cloud/cloud_target.h"
+#include "codegen/edge/edge_target.h"
 #include "ir/str_cat.h"
 
 namespace kiln::codegen {
@@ -54,7 +55,7 @@ std::vector<std::string> TargetRegistry::Names() const {
 
 void RegisterAllTargets(TargetRegistry& registry) {
   registry.Register(std::make_unique<CloudTarget>());
-  registry.RegisterPlanned("edge");  // aarch64 on XNNPACK (runtime/edge), not built yet
+  registry.Register(std::make_unique<EdgeTarget>());
 }
 
 Expected<const Target*> FindTarget(std::string_view name) { return AllTargets().Find(name); }

@@ -6,6 +6,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "ir/layout.h"
 #include "ir/str_cat.h"
 
 namespace kiln::ir {
@@ -281,12 +282,119 @@ Problem CheckGemm(const Op& op) {
   return std::nullopt;
 }
 
+// kernel_shape, when given, matches the weight's spatial dims (`count` of them from `first`).
+Problem CheckKernelShape(const Op& op, const TensorType* w, int first, int count) {
+  const AttrValue* attr = op.attrs().Find("kernel_shape");
+  if (attr == nullptr || !IsRanked(w)) return std::nullopt;
+  std::vector<int64_t> kernel = op.attrs().GetInts("kernel_shape");
+  bool ok = static_cast<int>(kernel.size()) == count && first + count <= w->rank();
+  for (int i = 0; ok && i < count; ++i) {
+    const Dim& d = w->shape().dim(first + i);
+    ok = !d.is_static() || d.size() == kernel[i];
+  }
+  if (ok) return std::nullopt;
+  return StrCat("kernel_shape ", FormatAttrValue(*attr), " does not match operand 1's ",
+                w->shape().ToString());
+}
+
+// The bias (operand 2), when present, is [out_c].
+Problem CheckConvBias(const Op& op, std::optional<int64_t> out_c) {
+  if (op.num_operands() <= 2 || !op.operand(2)) return std::nullopt;
+  const TensorType* bias = OperandType(op, 2);
+  if (IsRanked(bias) && bias->rank() != 1) {
+    return StrCat("operand 2 (bias) has rank ", bias->rank(), ", but must be 1-D");
+  }
+  const Dim* len = StaticDimAt(bias, 0);
+  if (len && out_c && len->size() != *out_c) {
+    return StrCat("operand 2 (bias) has ", len->size(), " elements, but the weight has ", *out_c,
+                  " output channels");
+  }
+  return std::nullopt;
+}
+
+// The result keeps the input's rank and batch and has `out_c` channels along `channel_axis`.
+Problem CheckConvResult(const Op& op, int channel_axis, std::optional<int64_t> out_c) {
+  const TensorType* x = OperandType(op, 0);
+  const TensorType* y = ResultType(op);
+  if (!IsRanked(y)) return std::nullopt;
+  if (IsRanked(x) && y->rank() != x->rank()) {
+    return StrCat("result 0 has rank ", y->rank(), ", but the input has rank ", x->rank());
+  }
+  if (Conflict(DimAt(y, 0), DimAt(x, 0))) {
+    return StrCat("result 0 has batch ", DimAt(y, 0)->ToString(), ", but the input has ",
+                  DimAt(x, 0)->ToString());
+  }
+  const Dim* y_c = StaticDimAt(y, channel_axis);
+  if (y_c && out_c && y_c->size() != *out_c) {
+    return StrCat("result 0 has ", y_c->size(), " channels, but the weight gives ", *out_c,
+                  " output channels");
+  }
+  return std::nullopt;
+}
+
+// Layout "NHWC" (ir/layout.h) takes rank-4 operand 0 and result only.
+Problem CheckNhwcRanks(const Op& op) {
+  const TensorType* x = OperandType(op, 0);
+  const TensorType* y = ResultType(op);
+  if (IsRanked(x) && x->rank() != 4) {
+    return StrCat("operand 0 has rank ", x->rank(), ", but layout \"NHWC\" takes [N,H,W,C] only");
+  }
+  if (IsRanked(y) && y->rank() != 4) {
+    return StrCat("result 0 has rank ", y->rank(), ", but layout \"NHWC\" gives [N,H,W,C] only");
+  }
+  return std::nullopt;
+}
+
+// NHWC conv: x [N, H, W, C_in]; weight [C_out, k_h, k_w, C_in / group], or [1, k_h, k_w, C_out]
+// when depthwise (group > 1, C_in == group); result [N, H_out, W_out, C_out].
+Problem CheckConvNhwc(const Op& op) {
+  if (Problem p = CheckNhwcRanks(op)) return p;
+  const TensorType* x = OperandType(op, 0);
+  const TensorType* w = OperandType(op, 1);
+  if (IsRanked(w) && w->rank() != 4) {
+    return StrCat("operand 1 has rank ", w->rank(), ", but an NHWC conv takes a 4-D weight");
+  }
+  const int64_t group = op.attrs().GetInt("group", 1);
+  if (group < 1) return StrCat("group is ", group, ", but must be positive");
+  const Dim* in_c = StaticDimAt(x, 3);
+  const Dim* w0 = StaticDimAt(w, 0);
+  const Dim* w3 = StaticDimAt(w, 3);
+  const NhwcWeightForm form =
+      NhwcConvWeightForm(group, w0 ? std::optional<int64_t>(w0->size()) : std::nullopt);
+  std::optional<int64_t> out_c;
+  if (form == NhwcWeightForm::kDepthwise) {
+    if (in_c && in_c->size() != group) {
+      return StrCat("operand 1 is a depthwise weight ", w->shape().ToString(),
+                    " [1,k_h,k_w,C_out], but the input has ", in_c->size(),
+                    " channels and group is ", group, " (they must be equal)");
+    }
+    if (w3) out_c = w3->size();
+  } else {
+    if (in_c && w3 && w3->size() * group != in_c->size()) {
+      return StrCat("operand 1 has ", w3->size(), " input channels x group ", group,
+                    ", but the input has ", in_c->size());
+    }
+    if (w0) out_c = w0->size();
+  }
+  if (out_c && *out_c % group != 0) {
+    return StrCat("operand 1 has ", *out_c, " output channels, not a multiple of group ", group);
+  }
+  if (Problem p = CheckKernelShape(op, w, 1, 2)) return p;
+  if (Problem p = CheckConvBias(op, out_c)) return p;
+  return CheckConvResult(op, 3, out_c);
+}
+
 // conv: weight [C_out, C_in / group, k...]; conv_transpose: weight [C_in, C_out / group, k...].
 Problem CheckConv(const Op& op) {
   const bool transpose = op.kind() == OpKind::kConvTranspose;
+  Expected<Layout> layout = GetLayout(op);
+  if (!layout) return layout.error().message();
+  if (*layout == Layout::kNhwc) {
+    if (transpose) return "layout \"NHWC\" is not supported by conv_transpose (NCHW only)";
+    return CheckConvNhwc(op);
+  }
   const TensorType* x = OperandType(op, 0);
   const TensorType* w = OperandType(op, 1);
-  const TensorType* y = ResultType(op);
   if (IsRanked(x) && x->rank() < 3) {
     return StrCat("operand 0 has rank ", x->rank(), ", but ", op.kind_name(),
                   " needs [N,C,spatial...]");
@@ -314,46 +422,50 @@ Problem CheckConv(const Op& op) {
     }
     if (w1) out_c = w1->size() * group;
   }
-
   if (IsRanked(w)) {
-    if (const AttrValue* attr = op.attrs().Find("kernel_shape")) {
-      std::vector<int64_t> kernel = op.attrs().GetInts("kernel_shape");
-      bool ok = static_cast<int>(kernel.size()) == w->rank() - 2;
-      for (int i = 0; ok && i < w->rank() - 2; ++i) {
-        const Dim& d = w->shape().dim(2 + i);
-        ok = !d.is_static() || d.size() == kernel[i];
-      }
-      if (!ok) {
-        return StrCat("kernel_shape ", FormatAttrValue(*attr), " does not match operand 1's ",
-                      w->shape().ToString());
-      }
-    }
+    if (Problem p = CheckKernelShape(op, w, 2, w->rank() - 2)) return p;
   }
+  if (Problem p = CheckConvBias(op, out_c)) return p;
+  return CheckConvResult(op, 1, out_c);
+}
 
-  if (op.num_operands() > 2 && op.operand(2)) {
-    const TensorType* bias = OperandType(op, 2);
-    if (IsRanked(bias) && bias->rank() != 1) {
-      return StrCat("operand 2 (bias) has rank ", bias->rank(), ", but must be 1-D");
+// max_pool, average_pool, global_average_pool, global_max_pool keep the input's rank, batch,
+// channels and scalar type; a global pool's spatial dims are 1.
+Problem CheckPool(const Op& op) {
+  Expected<Layout> layout = GetLayout(op);
+  if (!layout) return layout.error().message();
+  const TensorType* x = OperandType(op, 0);
+  const TensorType* y = ResultType(op);
+  if (*layout == Layout::kNhwc) {
+    if (Problem p = CheckNhwcRanks(op)) return p;
+    if (op.num_results() > 1) {
+      return "layout \"NHWC\" is not supported with max_pool's indices result (NCHW only)";
     }
-    const Dim* len = StaticDimAt(bias, 0);
-    if (len && out_c && len->size() != *out_c) {
-      return StrCat("operand 2 (bias) has ", len->size(), " elements, but the weight has ", *out_c,
-                    " output channels");
+  } else if (IsRanked(x) && x->rank() < 3) {
+    return StrCat("operand 0 has rank ", x->rank(), ", but ", op.kind_name(),
+                  " needs [N,C,spatial...]");
+  }
+  if (Problem p = CheckSameScalar(op)) return p;
+  if (!IsRanked(x) || !IsRanked(y)) return std::nullopt;
+  const int rank = x->rank();
+  if (y->rank() != rank) {
+    return StrCat("result 0 has rank ", y->rank(), ", but the input has rank ", rank);
+  }
+  const int c = ChannelAxis(*layout, rank);
+  for (int axis : {0, c}) {
+    if (Conflict(DimAt(y, axis), DimAt(x, axis))) {
+      return StrCat("result 0 has shape ", y->shape().ToString(), ", but the input's ",
+                    axis == 0 ? "batch" : "channels", " give ", x->shape().ToString());
     }
   }
-
-  if (!IsRanked(y)) return std::nullopt;
-  if (IsRanked(x) && y->rank() != x->rank()) {
-    return StrCat("result 0 has rank ", y->rank(), ", but the input has rank ", x->rank());
-  }
-  if (Conflict(DimAt(y, 0), DimAt(x, 0))) {
-    return StrCat("result 0 has batch ", DimAt(y, 0)->ToString(), ", but the input has ",
-                  DimAt(x, 0)->ToString());
-  }
-  const Dim* y_c = StaticDimAt(y, 1);
-  if (y_c && out_c && y_c->size() != *out_c) {
-    return StrCat("result 0 has ", y_c->size(), " channels, but the weight gives ", *out_c,
-                  " output channels");
+  const bool global =
+      op.kind() == OpKind::kGlobalAveragePool || op.kind() == OpKind::kGlobalMaxPool;
+  for (int i = 0; global && i < rank - 2; ++i) {
+    const Dim* d = StaticDimAt(y, FirstSpatialAxis(*layout) + i);
+    if (d && d->size() != 1) {
+      return StrCat("result 0 has shape ", y->shape().ToString(), ", but ", op.kind_name(),
+                    " gives spatial dims of 1");
+    }
   }
   return std::nullopt;
 }
@@ -564,6 +676,11 @@ std::optional<std::string> CheckOpShapes(const Op& op) {
     case OpKind::kConv:
     case OpKind::kConvTranspose:
       return CheckConv(op);
+    case OpKind::kMaxPool:
+    case OpKind::kAveragePool:
+    case OpKind::kGlobalAveragePool:
+    case OpKind::kGlobalMaxPool:
+      return CheckPool(op);
     case OpKind::kBatchNorm:
       return CheckBatchNorm(op);
     case OpKind::kConcat:

@@ -1,6 +1,7 @@
 // Type and shape rules of individual ops, the half of the verifier (ir/verifier.h) that knows
 // what each op kind computes: elementwise ops keep their operand's shape, broadcasting ops
-// agree on one scalar type and broadcast, conv's channels match its weight, and so on.
+// agree on one scalar type and broadcast, conv's channels match its weight (in either layout,
+// ir/layout.h), pools keep batch and channels, and so on.
 //
 // Checks apply only where ranks and dims are known: a symbolic (`N`) or unknown (`?`) dim may
 // stand for any size, so two dims conflict only when both are static and differ.

@@ -2,6 +2,7 @@
 
 #include "passes/cleanup/register.h"
 #include "passes/fusion/register.h"
+#include "passes/layout/register.h"
 #include "passes/patterns/register.h"
 #include "passes/shapes/register.h"
 
@@ -12,6 +13,7 @@ void RegisterAllPasses(PassRegistry& registry) {
   RegisterShapePasses(registry);
   RegisterPatternPasses(registry);
   RegisterFusionPasses(registry);
+  RegisterLayoutPasses(registry);
   RegisterStandardPipelines(registry);
 }
 
@@ -27,6 +29,10 @@ void RegisterStandardPipelines(PassRegistry& registry) {
       "fixpoint(recognize-layernorm,recognize-gelu,recognize-hardswish,"
       "recognize-silu,fold-batchnorm,fuse-pad-conv,fuse-conv-bias,fuse-linear,"
       "fuse-activation,eliminate-noops,fold-constants,infer-shapes,simplify-shapes,cse,dce)");
+  // Not in `optimize`: for targets that want channels-last activations (edge, on XNNPACK).
+  registry.RegisterPipeline(
+      "nhwc", "Convs and pools NHWC, with the transposes that adds sunk until they cancel",
+      "infer-shapes,channels-last,fixpoint(sink-transposes,eliminate-noops,infer-shapes,cse,dce)");
 }
 
 std::string_view PipelineForLevel(int level) {

@@ -14,7 +14,7 @@ namespace kiln {
 
 // Every pass, then the standard pipelines.
 void RegisterAllPasses(PassRegistry& registry);
-// The named pipelines `cleanup` (-O1) and `optimize` (-O2).
+// The named pipelines `cleanup` (-O1), `optimize` (-O2) and `nhwc` (channels-last layout).
 void RegisterStandardPipelines(PassRegistry& registry);
 // The pipeline text of optimization level 0 ("": verify only), 1 ("cleanup") or 2 ("optimize").
 std::string_view PipelineForLevel(int level);

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Kiln needs to build and test on Debian 12. Idempotent and fast when nothing is
-# missing: it asks dpkg first, runs apt-get (update + install) only for what is absent.
+# missing: it asks dpkg first, runs apt-get (update + install) only for what is absent. Then it
+# makes the aarch64 sysroot (tools/aarch64_sysroot.sh), again only when it is incomplete.
 #
 #   tools/setup.sh          # from anywhere; uses sudo only when not root
 set -euo pipefail
@@ -26,6 +27,11 @@ APT_PACKAGES=(
   # The .kiln artifact (codegen/schema) and the cloud runtime on oneDNN (runtime/cloud); oneDNN's
   # CMake config asks for the OpenCL headers and loader even in a CPU build.
   libflatbuffers-dev flatbuffers-compiler libdnnl-dev ocl-icd-opencl-dev opencl-c-headers
+  # The edge runtime on XNNPACK (runtime/edge), x86-64 build.
+  libxnnpack-dev libpthreadpool-dev libcpuinfo-dev
+  # The aarch64 cross build of the edge runtime (cmake --preset aarch64): compiler and qemu to
+  # run its tests. Its arm64 libraries come from tools/aarch64_sysroot.sh, not from apt install.
+  g++-aarch64-linux-gnu qemu-user
   # Test data: the ONNX backend node tests; Python with ONNX to build test models.
   libonnx-testdata python3-onnx python3-numpy
   # Test models (tools/models): torch exports resnet/mobilenet/transformer; the trained
@@ -100,4 +106,7 @@ install_oracle_npm_packages() {
 
 install_apt_packages "${APT_PACKAGES[@]}"
 install_oracle_npm_packages
+# The arm64 .debs of the aarch64 build, extracted into build/aarch64-sysroot (a no-op when the
+# sysroot is complete).
+tools/aarch64_sysroot.sh
 echo "setup: done"

@@ -1,15 +1,14 @@
 #include "codegen/cloud/cloud_target.h"
 
-#include <algorithm>
 #include <cassert>
 
+#include "ir/layout.h"
 #include "ir/str_cat.h"
 
 namespace kiln::codegen {
 namespace {
 
 using ir::OpKind;
-using ir::StrCat;
 
 // Every op kind the cloud runtime executes: the one list to extend as runtime/cloud grows.
 constexpr OpKind kSupportedOps[] = {
@@ -73,55 +72,18 @@ constexpr OpKind kSupportedOps[] = {
     OpKind::kCast,
 };
 
-bool IsSupportedKind(OpKind kind) {
-  return std::find(std::begin(kSupportedOps), std::end(kSupportedOps), kind) !=
-         std::end(kSupportedOps);
-}
-
-// Constants may be integer (shapes, starts, indices, axes); everything else is plain f32.
-bool IsAllowedConstantType(const ir::TensorType& type) {
-  if (type.is_quantized()) return false;
-  ir::ScalarType s = type.scalar();
-  return s == ir::ScalarType::kF32 || s == ir::ScalarType::kI32 || s == ir::ScalarType::kI64;
-}
-
-bool IsAllowedActivationType(const ir::TensorType& type) {
-  return !type.is_quantized() && type.scalar() == ir::ScalarType::kF32;
-}
-
-std::string TypeWord(const ir::TensorType& type) {
-  std::string word(ir::ScalarTypeName(type.scalar()));
-  if (type.is_quantized()) word = "quantized " + word;
-  return word;
-}
-
 }  // namespace
 
 std::span<const ir::OpKind> CloudTarget::SupportedOps() { return kSupportedOps; }
 
 Status CloudTarget::check_supported(const ir::Op& op) const {
-  if (op.num_regions() > 0 || !IsSupportedKind(op.kind())) {
-    return Status::Error(
-        StrCat("op '", op.kind_name(), "' is not supported by target '", name(), "'"));
+  // oneDNN picks its blocked layouts from NCHW ops; channels-last ops (ir/layout.h) are the
+  // edge target's.
+  if (ir::IsChannelsLast(op)) {
+    return Status::Error(ir::StrCat("op '", op.kind_name(), "' with layout \"NHWC\" is not ",
+                                    "supported by target '", name(), "' (NCHW only)"));
   }
-  for (const ir::Value* operand : op.operands()) {
-    if (!operand) continue;
-    const ir::TensorType& type = *operand->type();
-    const bool ok =
-        operand->is_constant() ? IsAllowedConstantType(type) : IsAllowedActivationType(type);
-    if (!ok) {
-      return Status::Error(StrCat(TypeWord(type), operand->is_constant() ? " constant" : "",
-                                  " operands are not supported by target '", name(), "'"));
-    }
-  }
-  for (int r = 0; r < op.num_results(); ++r) {
-    const ir::TensorType& type = *op.result(r)->type();
-    if (!IsAllowedActivationType(type)) {
-      return Status::Error(
-          StrCat(TypeWord(type), " results are not supported by target '", name(), "'"));
-    }
-  }
-  return Status::Ok();
+  return CheckSupportedF32(op, kSupportedOps, name());
 }
 
 void CloudTarget::add_legalization(PassManager& pm) const {

@@ -7,6 +7,7 @@
 
 #include "frontends/onnx/export_context.h"
 #include "ir/fused_activation.h"
+#include "ir/layout.h"
 
 namespace kiln::onnx_export {
 namespace {
@@ -159,6 +160,36 @@ void ExportActivation(const ir::FusedActivation& a, const std::string& x, const 
   }
 }
 
+void AddTranspose(const std::string& x, const std::string& y, std::vector<int64_t> perm,
+                  ExportContext& ex, onnx::GraphProto* g) {
+  SetAttr(ex.AddNode(g, "Transpose", {x}, {y}), "perm", ir::AttrValue(std::move(perm)));
+}
+
+// Rewrites the input names of an NHWC conv or pool to NCHW ones read through new Transposes:
+// the activation [N,H,W,C] and a conv's weight, [O,kh,kw,I/g] (OHWI) or [1,kh,kw,O]
+// (depthwise) to [O,I/g,kh,kw].
+Status TransposeToNchw(const ir::Op& op, std::vector<std::string>& inputs, ExportContext& ex,
+                       onnx::GraphProto* g) {
+  if (op.num_results() != 1) return Status::Error("layout NHWC with several results");
+  auto transposed = [&](int i, std::vector<int64_t> perm) {
+    std::string t = ex.FreshName(inputs[i] + "_nchw");
+    AddTranspose(inputs[i], t, std::move(perm), ex, g);
+    inputs[i] = t;
+  };
+  transposed(0, {0, 3, 1, 2});
+  if (op.kind() == OpKind::kConv) {
+    const ir::Shape& w = op.operand(1)->type()->shape();
+    if (!w.is_ranked() || w.rank() != 4 || !w.dim(0).is_static()) {
+      return Status::Error("an NHWC conv needs a 4-D weight with a static dim 0 to export");
+    }
+    const ir::NhwcWeightForm form =
+        ir::NhwcConvWeightForm(op.attrs().GetInt("group", 1), w.dim(0).size());
+    transposed(1, form == ir::NhwcWeightForm::kDepthwise ? std::vector<int64_t>{3, 0, 1, 2}
+                                                         : std::vector<int64_t>{0, 3, 1, 2});
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 std::string OnnxOpType(OpKind kind) {
@@ -276,6 +307,14 @@ Status ExportNode(const ir::Op& op, ExportContext& ex, onnx::GraphProto* g) {
     summed = outputs[0];
     outputs[0] = ex.FreshName(summed + "_pre_residual");
   }
+  // Layout NHWC (ir/layout.h) has no ONNX attribute: the NCHW node runs between Transposes
+  // (the weight's too), and its result is transposed back before the residual and activation.
+  std::string channels_last;
+  if (ir::IsChannelsLast(op)) {
+    if (Status s = TransposeToNchw(op, inputs, ex, g); !s.ok()) return s;
+    channels_last = outputs[0];
+    outputs[0] = ex.FreshName(channels_last + "_nchw");
+  }
 
   if (kind == OpKind::kSilu || kind == OpKind::kGelu) {
     // Spelled out in basic ops, exactly as the same activation fused into another op.
@@ -296,7 +335,10 @@ Status ExportNode(const ir::Op& op, ExportContext& ex, onnx::GraphProto* g) {
   } else {
     onnx::NodeProto* node = ex.AddNode(g, OnnxOpType(kind), inputs, outputs, node_name);
     for (const auto& [name, value] : op.attrs().entries()) {
-      if (DroppedAttr(kind, name) || name.starts_with("activation")) continue;
+      if (DroppedAttr(kind, name) || name.starts_with("activation") ||
+          (name == "layout" && ir::HasLayoutAttr(kind))) {
+        continue;
+      }
       bool axes_input = name == "axes" && (kind == OpKind::kReduceSum || kind == OpKind::kSqueeze ||
                                            kind == OpKind::kUnsqueeze);
       if (axes_input) {
@@ -355,6 +397,10 @@ Status ExportNode(const ir::Op& op, ExportContext& ex, onnx::GraphProto* g) {
       if (Status s = ex.AddQuantParams(g, *op.operand(0)->type(), inputs[0], node); !s.ok())
         return s;
     }
+  }
+  if (!channels_last.empty()) {
+    AddTranspose(outputs[0], channels_last, {0, 2, 3, 1}, ex, g);
+    outputs[0] = channels_last;
   }
   if (!summed.empty()) {
     ex.AddNode(g, "Add", {outputs[0], residual}, {summed});

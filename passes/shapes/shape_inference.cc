@@ -7,6 +7,7 @@
 #include <numeric>
 #include <string>
 
+#include "ir/layout.h"
 #include "passes/match.h"
 
 namespace kiln {
@@ -142,11 +143,16 @@ Dim WindowOutput(const Dim& in, int64_t kernel, int64_t stride, int64_t dilation
   return Dim(out);
 }
 
-// conv, max_pool, average_pool: [N, C_out, spatial...].
+// conv, max_pool, average_pool: [N, C_out, spatial...], or [N, spatial..., C_out] for layout
+// NHWC (ir/layout.h).
 Shapes InferWindowed(const ir::Op& op, const Dim& channels, const std::vector<int64_t>& kernel) {
   const Shape* x = RankedOperand(op, 0);
+  Expected<ir::Layout> layout = ir::GetLayout(op);
   const int spatial = x ? x->rank() - 2 : -1;
-  if (spatial < 1 || static_cast<int>(kernel.size()) != spatial) return All(op, std::nullopt);
+  if (!layout || spatial < 1 || static_cast<int>(kernel.size()) != spatial ||
+      (*layout == ir::Layout::kNhwc && spatial != 2)) {
+    return All(op, std::nullopt);
+  }
   const ir::AttrMap& attrs = op.attrs();
   std::vector<int64_t> strides = attrs.GetInts("strides", std::vector<int64_t>(spatial, 1));
   std::vector<int64_t> dilations = attrs.GetInts("dilations", std::vector<int64_t>(spatial, 1));
@@ -158,38 +164,62 @@ Shapes InferWindowed(const ir::Op& op, const Dim& channels, const std::vector<in
   }
   const std::string auto_pad = attrs.GetString("auto_pad", "NOTSET");
   const bool ceil_mode = attrs.GetInt("ceil_mode", 0) != 0;
-  std::vector<Dim> dims = {x->dim(0), channels};
+  const int first = ir::FirstSpatialAxis(*layout);
+  std::vector<Dim> dims = {x->dim(0)};
+  if (*layout == ir::Layout::kNchw) dims.push_back(channels);
   for (int i = 0; i < spatial; ++i) {
-    dims.push_back(WindowOutput(x->dim(2 + i), kernel[i], strides[i], dilations[i], pads[i],
+    dims.push_back(WindowOutput(x->dim(first + i), kernel[i], strides[i], dilations[i], pads[i],
                                 pads[spatial + i], auto_pad, ceil_mode));
   }
+  if (*layout == ir::Layout::kNhwc) dims.push_back(channels);
   return All(op, Shape(std::move(dims)));
 }
 
+// The output channels and kernel of a conv's weight: [C_out, C_in/g, k...], or for layout NHWC
+// [C_out, k_h, k_w, C_in/g] or (depthwise) [1, k_h, k_w, C_out].
 Shapes InferConv(const ir::Op& op) {
   const Shape* w = RankedOperand(op, 1);
-  if (!w || w->rank() < 3) return All(op, std::nullopt);
+  Expected<ir::Layout> layout = ir::GetLayout(op);
+  if (!w || w->rank() < 3 || !layout) return All(op, std::nullopt);
+  const bool nhwc = *layout == ir::Layout::kNhwc;
+  if (nhwc && w->rank() != 4) return All(op, std::nullopt);
+  const int first = nhwc ? 1 : 2;
+  const int count = w->rank() - 2;
   std::vector<int64_t> kernel = op.attrs().GetInts("kernel_shape");
   if (kernel.empty()) {
-    for (int i = 2; i < w->rank(); ++i) {
+    for (int i = first; i < first + count; ++i) {
       if (!w->dim(i).is_static()) return All(op, std::nullopt);
       kernel.push_back(w->dim(i).size());
     }
   }
-  return InferWindowed(op, w->dim(0), kernel);
+  int channel_axis = 0;
+  if (nhwc) {
+    const Dim& w0 = w->dim(0);
+    const std::optional<int64_t> dim0 =
+        w0.is_static() ? std::optional<int64_t>(w0.size()) : std::nullopt;
+    channel_axis =
+        ir::NhwcWeightOutputAxis(ir::NhwcConvWeightForm(op.attrs().GetInt("group", 1), dim0));
+  }
+  return InferWindowed(op, w->dim(channel_axis), kernel);
 }
 
 Shapes InferPool(const ir::Op& op) {
   const Shape* x = RankedOperand(op, 0);
-  if (!x || x->rank() < 3) return All(op, std::nullopt);
-  return InferWindowed(op, x->dim(1), op.attrs().GetInts("kernel_shape"));
+  Expected<ir::Layout> layout = ir::GetLayout(op);
+  if (!x || x->rank() < 3 || !layout) return All(op, std::nullopt);
+  return InferWindowed(op, x->dim(ir::ChannelAxis(*layout, x->rank())),
+                       op.attrs().GetInts("kernel_shape"));
 }
 
 Shapes InferGlobalPool(const ir::Op& op) {
   const Shape* x = RankedOperand(op, 0);
-  if (!x || x->rank() < 3) return All(op, std::nullopt);
-  std::vector<Dim> dims = {x->dim(0), x->dim(1)};
-  dims.resize(x->rank(), Dim(1));
+  Expected<ir::Layout> layout = ir::GetLayout(op);
+  if (!x || x->rank() < 3 || !layout) return All(op, std::nullopt);
+  if (*layout == ir::Layout::kNhwc && x->rank() != 4) return All(op, std::nullopt);
+  const int c = ir::ChannelAxis(*layout, x->rank());
+  std::vector<Dim> dims(x->rank(), Dim(1));
+  dims[0] = x->dim(0);
+  dims[c] = x->dim(c);
   return All(op, Shape(std::move(dims)));
 }
 

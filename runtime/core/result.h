@@ -54,6 +54,9 @@ class Result {
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
 
+  // The value, or `fallback` when this holds an error.
+  T value_or(T fallback) const { return ok() ? value() : fallback; }
+
   // The error; an ok Status when this holds a value.
   const Status& status() const {
     static const Status kOk;

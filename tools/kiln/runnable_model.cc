@@ -1,8 +1,10 @@
 #include "tools/kiln/runnable_model.h"
 
+#include <cstring>
 #include <string_view>
 
 #include "runtime/cloud/cloud_model.h"
+#include "runtime/edge/edge_model.h"
 #include "runtime/reference/interpreter/executor.h"
 #include "runtime/reference/interpreter/op_kernels.h"
 #include "tools/kiln/model_io.h"
@@ -49,7 +51,9 @@ class ReferenceModel : public RunnableModel {
   std::vector<std::string> output_names_;
 };
 
-std::string SpecType(const cloud::TensorSpec& spec) {
+// cloud::TensorSpec or edge::TensorSpec.
+template <typename Spec>
+std::string SpecType(const Spec& spec) {
   std::string type = std::string(rt::DTypeName(spec.dtype)) + "[";
   for (size_t d = 0; d < spec.dims.size(); ++d) {
     if (d > 0) type += ",";
@@ -99,6 +103,40 @@ class CloudRunnable : public RunnableModel {
   std::vector<std::string> output_names_;
 };
 
+class EdgeRunnable : public RunnableModel {
+ public:
+  explicit EdgeRunnable(std::unique_ptr<edge::EdgeModel> model) : model_(std::move(model)) {
+    for (const edge::TensorSpec& spec : model_->inputs()) {
+      inputs_.push_back(
+          {.name = spec.name, .dtype = spec.dtype, .dims = spec.dims, .type = SpecType(spec)});
+    }
+    for (const edge::TensorSpec& spec : model_->outputs()) output_names_.push_back(spec.name);
+  }
+  const std::vector<ModelInput>& inputs() const override { return inputs_; }
+  const std::vector<std::string>& output_names() const override { return output_names_; }
+  std::string runtime_name() const override { return "edge (XNNPACK)"; }
+  Expected<std::vector<ref::Tensor>> Run(const std::vector<ref::Tensor>& inputs) override {
+    std::vector<edge::TensorView> views;
+    for (const ref::Tensor& x : inputs) views.push_back({x.dtype(), x.shape(), x.raw()});
+    if (rt::Status s = model_->Run(views); !s.ok()) return Status::Error(s.message());
+    std::vector<ref::Tensor> outputs;
+    for (size_t o = 0; o < output_names_.size(); ++o) {
+      const edge::TensorView y = model_->output(static_cast<int>(o));
+      rt::Result<ref::Tensor> t =
+          ref::Tensor::Empty(y.dtype, std::vector<int64_t>(y.dims.begin(), y.dims.end()));
+      if (!t.ok()) return Status::Error(t.status().message());
+      std::memcpy(t->mutable_raw(), y.data, static_cast<size_t>(t->num_bytes()));
+      outputs.push_back(std::move(*t));
+    }
+    return outputs;
+  }
+
+ private:
+  std::unique_ptr<edge::EdgeModel> model_;
+  std::vector<ModelInput> inputs_;
+  std::vector<std::string> output_names_;
+};
+
 }  // namespace
 
 Expected<std::unique_ptr<RunnableModel>> OpenRunnableModel(const std::string& path,
@@ -106,8 +144,17 @@ Expected<std::unique_ptr<RunnableModel>> OpenRunnableModel(const std::string& pa
                                                            ir::Context& ctx) {
   if (options.threads < 1) return Status::Error("--threads must be at least 1");
   if (std::string_view(path).ends_with(".kiln")) {
+    // The runtime of the target the artifact was compiled for.
+    rt::Result<std::unique_ptr<rt::Artifact>> artifact = rt::Artifact::Load(path, "");
+    if (!artifact.ok()) return Status::Error(artifact.status().message());
+    if ((*artifact)->model().target()->string_view() == "edge") {
+      rt::Result<std::unique_ptr<edge::EdgeModel>> model =
+          edge::EdgeModel::Create(std::move(*artifact), {.threads = options.threads});
+      if (!model.ok()) return Status::Error(model.status().message());
+      return std::unique_ptr<RunnableModel>(new EdgeRunnable(std::move(*model)));
+    }
     rt::Result<std::unique_ptr<cloud::CloudModel>> model =
-        cloud::CloudModel::Load(path, {.threads = options.threads});
+        cloud::CloudModel::Create(std::move(*artifact), {.threads = options.threads});
     if (!model.ok()) return Status::Error(model.status().message());
     return std::unique_ptr<RunnableModel>(new CloudRunnable(std::move(*model)));
   }

@@ -1,6 +1,6 @@
 // What `kiln run` and `kiln bench` run: a model behind one interface, whichever runtime it
 // needs. `.onnx` and `.kir` run on the reference runtime; a `.kiln` artifact on the runtime of
-// the target it was compiled for (cloud).
+// the target it was compiled for (cloud or edge).
 //
 //   ir::Context ctx;
 //   Expected<std::unique_ptr<RunnableModel>> m = OpenRunnableModel("m.kiln", {.threads = 2}, ctx);
@@ -42,7 +42,7 @@ class RunnableModel {
   virtual ~RunnableModel() = default;
   virtual const std::vector<ModelInput>& inputs() const = 0;
   virtual const std::vector<std::string>& output_names() const = 0;
-  // "reference", "cloud (oneDNN)".
+  // "reference", "cloud (oneDNN)", "edge (XNNPACK)".
   virtual std::string runtime_name() const = 0;
   virtual Expected<std::vector<ref::Tensor>> Run(const std::vector<ref::Tensor>& inputs) = 0;
   // Per-op timing of the following runs; false when the runtime cannot (the reference one).

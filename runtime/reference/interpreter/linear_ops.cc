@@ -1,9 +1,11 @@
 // Op kernels for conv, conv_transpose, gemm, matmul and linear: read the op's attributes into
 // the kernels' parameter structs, add the residual (conv, linear) and run the fused activation
-// if the op has them, and check the result dtypes against the op's result types.
+// if the op has them, and check the result dtypes against the op's result types. A conv with
+// layout NHWC runs the same kernel between transposes.
 #include <string>
 
 #include "ir/fused_activation.h"
+#include "ir/layout.h"
 #include "runtime/reference/interpreter/fused_activation.h"
 #include "runtime/reference/interpreter/op_kernels.h"
 #include "runtime/reference/kernels/binary.h"
@@ -11,6 +13,7 @@
 #include "runtime/reference/kernels/conv_transpose.h"
 #include "runtime/reference/kernels/gemm.h"
 #include "runtime/reference/kernels/matmul.h"
+#include "runtime/reference/kernels/transpose.h"
 
 namespace kiln::ref {
 namespace {
@@ -43,11 +46,36 @@ Status CheckOperands(const OpKernelContext& ctx, int required) {
   return Status::Ok();
 }
 
+// An NHWC conv (ir/layout.h) on the NCHW kernel: x [N,H,W,C] to NCHW, the weight from
+// [O,kh,kw,I/g] (OHWI) or [1,kh,kw,O] (depthwise) to [O,I/g,kh,kw], the result back to NHWC.
+// The weight is repacked on every run: the reference runtime keeps one conv kernel.
+rt::Result<Tensor> ConvNhwc(const Tensor& x, const Tensor& w, const Tensor* bias,
+                            const ConvParams& p, int threads) {
+  if (x.rank() != 4 || w.rank() != 4) {
+    return rt::Status::Error("layout NHWC takes a 4-D input and weight, got " +
+                             ShapeString(x.shape()) + " and " + ShapeString(w.shape()));
+  }
+  static constexpr int64_t kToNchw[] = {0, 3, 1, 2};
+  static constexpr int64_t kToNhwc[] = {0, 2, 3, 1};
+  static constexpr int64_t kDepthwiseToOihw[] = {3, 0, 1, 2};
+  const bool depthwise =
+      ir::NhwcConvWeightForm(p.group, w.shape()[0]) == ir::NhwcWeightForm::kDepthwise;
+  rt::Result<Tensor> x_nchw = Transpose(x, kToNchw);
+  if (!x_nchw.ok()) return x_nchw;
+  rt::Result<Tensor> w_oihw = Transpose(w, depthwise ? kDepthwiseToOihw : kToNchw);
+  if (!w_oihw.ok()) return w_oihw;
+  rt::Result<Tensor> y = Conv(*x_nchw, *w_oihw, bias, p, threads);
+  if (!y.ok()) return y;
+  return Transpose(*y, kToNhwc);
+}
+
 Status RunConv(OpKernelContext& ctx) {
   if (Status s = CheckOperands(ctx, 2); !s.ok()) return s;
   const ir::AttrMap& attrs = ctx.op.attrs();
   rt::Result<AutoPad> auto_pad = ParseAutoPad(attrs.GetString("auto_pad"));
   if (!auto_pad.ok()) return FromRt(auto_pad.status());
+  Expected<ir::Layout> layout = ir::GetLayout(ctx.op);
+  if (!layout) return layout.error();
   ConvParams p;
   p.kernel_shape = attrs.GetInts("kernel_shape");
   p.strides = attrs.GetInts("strides");
@@ -55,8 +83,12 @@ Status RunConv(OpKernelContext& ctx) {
   p.pads = attrs.GetInts("pads");
   p.auto_pad = *auto_pad;
   p.group = attrs.GetInt("group", 1);
-  return SetActivatedResult(ctx, AddResidual(ctx, Conv(*ctx.operand(0), *ctx.operand(1),
-                                                       ctx.operand(2), p, ctx.threads)));
+  const Tensor& x = *ctx.operand(0);
+  const Tensor& w = *ctx.operand(1);
+  rt::Result<Tensor> y = *layout == ir::Layout::kNhwc
+                             ? ConvNhwc(x, w, ctx.operand(2), p, ctx.threads)
+                             : Conv(x, w, ctx.operand(2), p, ctx.threads);
+  return SetActivatedResult(ctx, AddResidual(ctx, std::move(y)));
 }
 
 Status RunConvTranspose(OpKernelContext& ctx) {

@@ -1,6 +1,6 @@
-/* classify_example.c (shown in docs/c_api.md): runs a cloud artifact of the Fashion-MNIST CNN on a
- * batch of images read as raw float32 pixels (28x28 each, values in [0, 1]) and prints the class
- * of each. */
+/* classify_example.c (shown in docs/c_api.md): runs an artifact of the Fashion-MNIST CNN (compiled
+ * for the runtime whose library it is linked with: cloud or edge) on a batch of images read as raw
+ * float32 pixels (28x28 each, values in [0, 1]) and prints the class of each. */
 #include <stdio.h>
 #include <stdlib.h>
 

@@ -1,10 +1,13 @@
 #!/usr/bin/python3
-"""Writes what the C API tests read: two cloud artifacts and reference outputs for one of them.
+"""Writes what the C API tests read: two artifacts for one target and reference outputs.
 
     make_capi_fixture.py --kiln BIN --fashion-cnn fashion_cnn.onnx --two-inputs two_inputs.kir \
-                         --out DIR
+                         --out DIR [--target cloud|edge]
 
-DIR/fashion_cnn.kiln   `kiln compile --target cloud` of the trained Fashion-MNIST CNN (image:
+TARGET is the runtime whose C library the tests run (default cloud): the cloud one
+(kiln_runtime_c) or the edge one (libkiln_edge.so).
+
+DIR/fashion_cnn.kiln   `kiln compile --target TARGET` of the trained Fashion-MNIST CNN (image:
                        f32[N,1,28,28] -> logits: f32[N,10]; memory planned for N <= 1, so a
                        larger batch makes the runtime re-plan)
 DIR/image_b1.npy, image_b3.npy
@@ -13,6 +16,8 @@ DIR/image_b1.npy, image_b3.npy
 DIR/reference_b1/logits.npy, reference_b3/logits.npy
                        `kiln run` of the .onnx on those inputs: the reference runtime's outputs
 DIR/two_inputs.kiln    two inputs sharing the symbol N, two outputs (see two_inputs.kir)
+DIR/other_target.kiln  two_inputs.kir compiled for the other target (edge for cloud and back),
+                       which TARGET's runtime must refuse
 
 Only the Python standard library is used. Exits non-zero with the failing command's error.
 """
@@ -49,16 +54,20 @@ def main():
     p.add_argument("--fashion-cnn", required=True)
     p.add_argument("--two-inputs", required=True)
     p.add_argument("--out", required=True)
+    p.add_argument("--target", choices=("cloud", "edge"), default="cloud")
     args = p.parse_args()
+    other_target = "edge" if args.target == "cloud" else "cloud"
 
     shutil.rmtree(args.out, ignore_errors=True)
     os.makedirs(args.out)
     out = lambda name: os.path.join(args.out, name)  # noqa: E731
 
-    run([args.kiln, "compile", args.fashion_cnn, "--target", "cloud", "-q",
+    run([args.kiln, "compile", args.fashion_cnn, "--target", args.target, "-q",
          "-o", out("fashion_cnn.kiln")])
-    run([args.kiln, "compile", args.two_inputs, "--target", "cloud", "-q",
+    run([args.kiln, "compile", args.two_inputs, "--target", args.target, "-q",
          "-o", out("two_inputs.kiln")])
+    run([args.kiln, "compile", args.two_inputs, "--target", other_target, "-q",
+         "-o", out("other_target.kiln")])
     rng = random.Random(5)
     for batch in (1, 3):
         shape = (batch, 1, 28, 28)

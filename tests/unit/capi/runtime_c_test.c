@@ -1,8 +1,9 @@
 /* The runtime C API (kiln/runtime.h) from C11, as a user sees it: load, info, run, outputs, and
  * every error path (status, message, no crash). Reads the artifacts and reference outputs that
- * make_capi_fixture.py wrote into the folder given as argv[1].
+ * make_capi_fixture.py wrote into the folder given as argv[1] for the target argv[2]; the same
+ * source is linked once per runtime library (cloud: kiln_runtime_c, edge: libkiln_edge.so).
  *
- *   runtime_c_test FIXTURE_DIR      # prints one line per failed check; exit 0 when none failed
+ *   runtime_c_test FIXTURE_DIR cloud|edge  # one line per failed check; exit 0 when none failed
  */
 #include <math.h>
 #include <stdint.h>
@@ -19,6 +20,8 @@ _Static_assert(sizeof(kiln_dtype) == 4 && sizeof(kiln_status) == 4, "enums are 3
 static int g_checks = 0;
 static int g_failures = 0;
 static const char* g_dir = ".";
+static const char* g_target = "";       /* the library's runtime: "cloud" or "edge" */
+static const char* g_other_target = ""; /* the other one, whose artifacts it must refuse */
 
 #define CHECK(cond, ...)                                                \
   do {                                                                  \
@@ -149,6 +152,10 @@ static void TestLibrary(void) {
   CHECK(kiln_runtime_api_version() == KILN_RUNTIME_API_VERSION, "api version %d",
         kiln_runtime_api_version());
   CHECK(strncmp(kiln_runtime_version(), "kiln ", 5) == 0, "version '%s'", kiln_runtime_version());
+  char target[32];
+  snprintf(target, sizeof target, "(%s)", g_target);
+  CHECK(strstr(kiln_runtime_version(), target) != NULL, "version '%s' does not say %s",
+        kiln_runtime_version(), target);
   CHECK(strcmp(kiln_status_name(KILN_STATUS_INPUT_MISMATCH), "KILN_STATUS_INPUT_MISMATCH") == 0,
         "%s", kiln_status_name(KILN_STATUS_INPUT_MISMATCH));
   CHECK(strcmp(kiln_status_name((kiln_status)99), "unknown status") == 0, "status 99");
@@ -195,6 +202,14 @@ static void TestLoadErrors(void) {
   CHECK(model == NULL, "model not reset after a corrupt file");
   CHECK_STATUS(kiln_model_load_from_memory(garbage, sizeof garbage, NULL, &model),
                KILN_STATUS_INVALID_ARTIFACT);
+  /* A sound artifact compiled for the other runtime. */
+  char other_target[128];
+  snprintf(other_target, sizeof other_target, "compiled for target '%s'; this is the '%s' runtime",
+           g_other_target, g_target);
+  model = (kiln_model*)&model;
+  CHECK_ERROR(kiln_model_load(Path(path, sizeof path, "other_target.kiln"), NULL, &model),
+              KILN_STATUS_INVALID_ARTIFACT, other_target);
+  CHECK(model == NULL, "model not reset after another target's artifact");
   size_t size = 0;
   unsigned char* bytes = ReadFile(Path(path, sizeof path, "fashion_cnn.kiln"), &size);
   if (bytes != NULL) {
@@ -484,11 +499,13 @@ static void TestThreadLocalError(void) {
 }
 
 int main(int argc, char** argv) {
-  if (argc != 2) {
-    fprintf(stderr, "usage: runtime_c_test FIXTURE_DIR\n");
+  if (argc != 3 || (strcmp(argv[2], "cloud") != 0 && strcmp(argv[2], "edge") != 0)) {
+    fprintf(stderr, "usage: runtime_c_test FIXTURE_DIR cloud|edge\n");
     return 2;
   }
   g_dir = argv[1];
+  g_target = argv[2];
+  g_other_target = strcmp(g_target, "cloud") == 0 ? "edge" : "cloud";
   TestLibrary();
   TestLoadErrors();
   TestInfo();

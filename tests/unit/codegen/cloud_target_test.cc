@@ -164,17 +164,22 @@ TEST(CloudTargetTest, FourAndFiveDimF32BuffersPadChannelsToSixteen) {
   EXPECT_EQ(cloud.buffer_bytes(*i64, nchw), 2 * 3 * 5 * 7 * 8);
 }
 
-TEST(TargetRegistryTest, FindsCloudAndExplainsTheRest) {
-  EXPECT_THAT(TargetNames(), ElementsAre("cloud"));
-  Expected<const Target*> cloud = FindTarget("cloud");
-  ASSERT_TRUE(cloud.ok());
-  EXPECT_EQ((*cloud)->name(), "cloud");
-  Expected<const Target*> edge = FindTarget("edge");
-  ASSERT_FALSE(edge.ok());
-  EXPECT_EQ(edge.error().message(), "target 'edge' is not available yet (targets: cloud)");
+TEST(TargetRegistryTest, FindsCloudAndEdgeAndExplainsTheRest) {
+  EXPECT_THAT(TargetNames(), ElementsAre("cloud", "edge"));
+  for (std::string_view name : {"cloud", "edge"}) {
+    Expected<const Target*> target = FindTarget(name);
+    ASSERT_TRUE(target.ok());
+    EXPECT_EQ((*target)->name(), name);
+  }
   Expected<const Target*> gpu = FindTarget("gpu");
   ASSERT_FALSE(gpu.ok());
-  EXPECT_EQ(gpu.error().message(), "unknown target 'gpu' (targets: cloud)");
+  EXPECT_EQ(gpu.error().message(), "unknown target 'gpu' (targets: cloud, edge)");
+  // A registry can announce a target before it exists.
+  TargetRegistry registry;
+  registry.RegisterPlanned("gpu");
+  Expected<const Target*> planned = registry.Find("gpu");
+  ASSERT_FALSE(planned.ok());
+  EXPECT_EQ(planned.error().message(), "target 'gpu' is not available yet (targets: )");
 }
 
 }  // namespace

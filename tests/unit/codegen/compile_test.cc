@@ -142,8 +142,8 @@ graph @g(%x: f16[4]) -> (f16[4]) {
 })",
                          {}),
             "op #0 (relu): f16 operands are not supported by target 'cloud'");
-  EXPECT_EQ(CompileError("graph @g(%x: f32[4]) -> (f32[4]) {\n  return %x\n}", {.target = "edge"}),
-            "target 'edge' is not available yet (targets: cloud)");
+  EXPECT_EQ(CompileError("graph @g(%x: f32[4]) -> (f32[4]) {\n  return %x\n}", {.target = "gpu"}),
+            "unknown target 'gpu' (targets: cloud, edge)");
 }
 
 TEST(CompileModelTest, OutputsThatAreInputsGetAnIdentity) {

@@ -1,16 +1,19 @@
-// The cloud runtime's implementation of the C API (runtime/include/kiln/runtime.h) over
-// CloudModel. Every entry point runs its body inside Guard, which turns any C++ exception into a
-// status and records the outcome (thread-local and per-model message); the bodies check every
-// argument before CloudModel sees it, so the status says which kind of mistake it was.
+// The target-neutral part of the runtime C API (runtime/include/kiln/runtime.h): every entry
+// point, over the capi::Model that the runtime's adapter loads (c_api_model.h). Every entry point
+// runs its body inside Guard, which turns any C++ exception into a status and records the
+// outcome (thread-local and per-model message); the bodies check every argument before the model
+// sees it, so the status says which kind of mistake it was. Each runtime's C library compiles
+// this file with its adapter (kiln_runtime_c: cloud, libkiln_edge.so: edge).
 //
 //   kiln_model* m = NULL;
-//   kiln_status s = kiln_model_load("m.kiln", NULL, &m);   // CloudModel::Load(path, {1})
-#include <algorithm>
+//   kiln_status s = kiln_model_load("m.kiln", NULL, &m);   // capi::LoadModel({.path}, {1})
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <initializer_list>
 #include <memory>
 #include <new>
 #include <string>
@@ -19,20 +22,20 @@
 #include <vector>
 
 #include "kiln/runtime.h"
-#include "runtime/cloud/cloud_model.h"
-#include "runtime/core/artifact.h"
+#include "runtime/core/c_api_model.h"
 #include "runtime/core/dtype.h"
-#include "runtime/reference/kernels/tensor.h"
 
 #ifndef KILN_RUNTIME_VERSION
-#error "runtime/cloud/CMakeLists.txt defines KILN_RUNTIME_VERSION"
+#error "runtime/core/CMakeLists.txt defines KILN_RUNTIME_VERSION"
 #endif
 
 namespace {
 
-using kiln::cloud::CloudModel;
-using kiln::cloud::TensorSpec;
-using kiln::ref::Tensor;
+using kiln::capi::Fail;
+using kiln::capi::Ok;
+using kiln::capi::Outcome;
+using kiln::capi::TensorSpec;
+using kiln::capi::TensorView;
 using kiln::rt::DType;
 
 // Both enums are 32 bits wide in C too (their values are small and non-negative).
@@ -55,9 +58,28 @@ static_assert(KILN_DTYPE_U16 == static_cast<int>(DType::kU16));
 static_assert(KILN_DTYPE_U32 == static_cast<int>(DType::kU32));
 static_assert(KILN_DTYPE_U64 == static_cast<int>(DType::kU64));
 
+// An input larger than this is refused before any runtime sees it (the reference runtime's
+// tensor cap, kMaxTensorBytes, 16 GiB), so a hostile shape cannot trigger a huge allocation.
+constexpr uint64_t kMaxInputBytes = uint64_t{16} << 30;
+
 bool IsDType(kiln_dtype dtype) {
   return static_cast<int>(dtype) >= 0 && static_cast<int>(dtype) < kiln::rt::kNumDTypes;
 }
+
+// The pieces of a message joined. Messages are built only on error paths: one out-of-line call
+// per message (instead of a chain of inlined std::string operator+) keeps the library small.
+std::string Cat(std::initializer_list<std::string_view> pieces) {
+  size_t size = 0;
+  for (std::string_view p : pieces) size += p.size();
+  std::string s;
+  s.reserve(size);
+  for (std::string_view p : pieces) s.append(p);
+  return s;
+}
+std::string Num(int64_t n) { return std::to_string(n); }
+std::string Num(size_t n) { return std::to_string(n); }
+// "s" when `count` is not 1.
+const char* Plural(size_t count) { return count == 1 ? "" : "s"; }
 
 // A message slot that never throws: when the text cannot be stored, a fixed one stands in.
 class ErrorText {
@@ -83,14 +105,6 @@ class ErrorText {
 
 thread_local ErrorText t_last_error;
 
-// The outcome of one call: OK, or a status and its message.
-struct Outcome {
-  kiln_status status = KILN_STATUS_OK;
-  std::string message;
-};
-Outcome Ok() { return {}; }
-Outcome Fail(kiln_status status, std::string message) { return {status, std::move(message)}; }
-
 // One declared input or output, as kiln_tensor_info points into it.
 struct DeclaredTensor {
   std::string name;
@@ -103,12 +117,11 @@ struct DeclaredTensor {
 }  // namespace
 
 struct kiln_model {
-  std::unique_ptr<CloudModel> model;
+  std::unique_ptr<kiln::capi::Model> model;
   std::vector<DeclaredTensor> inputs;
   std::vector<DeclaredTensor> outputs;
-  std::vector<Tensor> run_inputs;  // reused from run to run
-  std::vector<Tensor> results;     // of the last successful run
-  bool has_results = false;
+  std::vector<TensorView> run_inputs;  // reused from run to run
+  bool has_results = false;            // the last run succeeded
   mutable ErrorText error;
 };
 
@@ -119,8 +132,7 @@ namespace {
 void Record(const kiln_model* model, const char* function, std::string_view what,
             std::string_view detail = {}) noexcept {
   try {
-    std::string message = std::string(function) + ": ";
-    message.append(what).append(detail);
+    const std::string message = Cat({function, ": ", what, detail});
     t_last_error.Set(message);
     if (model != nullptr) model->error.Set(message);
   } catch (...) {
@@ -161,7 +173,7 @@ std::string DeclaredDims(const DeclaredTensor& t) {
   for (size_t d = 0; d < t.dims.size(); ++d) {
     if (d > 0) s += ",";
     if (t.dims[d] >= 0) {
-      s += std::to_string(t.dims[d]);
+      s += Num(t.dims[d]);
     } else {
       s += t.symbol_names[d].empty() ? "?" : t.symbol_names[d];
     }
@@ -170,12 +182,25 @@ std::string DeclaredDims(const DeclaredTensor& t) {
 }
 std::string GivenDims(const int64_t* dims, size_t rank) {
   std::string s = "[";
-  for (size_t d = 0; d < rank; ++d) s += (d > 0 ? "," : "") + std::to_string(dims[d]);
+  for (size_t d = 0; d < rank; ++d) {
+    if (d > 0) s += ",";
+    s += Num(dims[d]);
+  }
   return s + "]";
 }
 
 std::string Quoted(const DeclaredTensor& t, const char* kind, size_t index) {
-  return std::string(kind) + " " + std::to_string(index) + " ('" + t.name + "')";
+  return Cat({kind, " ", Num(index), " ('", t.name, "')"});
+}
+
+// The product of the dims, or -1 when a dim is negative or the product overflows int64.
+int64_t CountElements(const int64_t* dims, size_t rank) {
+  int64_t n = 1;
+  for (size_t d = 0; d < rank; ++d) {
+    if (dims[d] < 0) return -1;
+    if (__builtin_mul_overflow(n, dims[d], &n)) return -1;
+  }
+  return n;
 }
 
 DeclaredTensor Declare(const TensorSpec& spec) {
@@ -202,7 +227,7 @@ void Publish(std::vector<DeclaredTensor>& tensors, const std::vector<TensorSpec>
   }
 }
 
-Outcome ReadOptions(const kiln_model_options* options, kiln::cloud::CloudOptions& out) {
+Outcome ReadOptions(const kiln_model_options* options, kiln::capi::ModelOptions& out) {
   if (options == nullptr) return Ok();
   if (options->struct_size == 0) {
     return Fail(KILN_STATUS_INVALID_ARGUMENT,
@@ -211,33 +236,14 @@ Outcome ReadOptions(const kiln_model_options* options, kiln::cloud::CloudOptions
   if (options->struct_size >= offsetof(kiln_model_options, threads) + sizeof(int)) {
     if (options->threads < 1) {
       return Fail(KILN_STATUS_INVALID_ARGUMENT,
-                  "options.threads is " + std::to_string(options->threads) + ", must be >= 1");
+                  Cat({"options.threads is ", Num(int64_t{options->threads}), ", must be >= 1"}));
     }
     out.threads = options->threads;
   }
   return Ok();
 }
 
-// Makes the kiln_model from a loaded artifact (`load_failure`: the status when loading it failed).
-Outcome CreateModel(kiln::rt::Result<std::unique_ptr<kiln::rt::Artifact>> artifact,
-                    kiln_status load_failure, const kiln::cloud::CloudOptions& options,
-                    kiln_model** out) {
-  if (!artifact.ok()) return Fail(load_failure, artifact.status().message());
-  kiln::rt::Result<std::unique_ptr<CloudModel>> loaded =
-      CloudModel::Create(std::move(*artifact), options);
-  if (!loaded.ok()) return Fail(KILN_STATUS_INVALID_ARTIFACT, loaded.status().message());
-  auto model = std::make_unique<kiln_model>();
-  model->model = std::move(*loaded);
-  for (const TensorSpec& spec : model->model->inputs()) model->inputs.push_back(Declare(spec));
-  for (const TensorSpec& spec : model->model->outputs()) model->outputs.push_back(Declare(spec));
-  Publish(model->inputs, model->model->inputs());
-  Publish(model->outputs, model->model->outputs());
-  model->run_inputs.resize(model->inputs.size());
-  *out = model.release();
-  return Ok();
-}
-
-// Whether Artifact::Load failed because the file could not be read rather than its content.
+// Whether loading failed because the file could not be read rather than because of its content.
 bool UnreadableFile(const char* path) {
   std::error_code error;
   if (!std::filesystem::is_regular_file(path, error)) return true;
@@ -247,6 +253,32 @@ bool UnreadableFile(const char* path) {
   return false;
 }
 
+// Loads the model through the runtime's adapter and makes the kiln_model around it. A file that
+// cannot be read is KILN_STATUS_IO_ERROR; any other load failure KILN_STATUS_INVALID_ARTIFACT.
+Outcome CreateModel(const kiln::capi::ArtifactSource& source, const kiln_model_options* options,
+                    kiln_model** out) {
+  kiln::capi::ModelOptions model_options;
+  if (Outcome o = ReadOptions(options, model_options); !o.ok()) return o;
+  kiln::rt::Result<std::unique_ptr<kiln::capi::Model>> loaded =
+      kiln::capi::LoadModel(source, model_options);
+  if (!loaded.ok()) {
+    const bool unreadable = source.path != nullptr && UnreadableFile(source.path);
+    return Fail(unreadable ? KILN_STATUS_IO_ERROR : KILN_STATUS_INVALID_ARTIFACT,
+                loaded.status().message());
+  }
+  auto model = std::make_unique<kiln_model>();
+  model->model = std::move(*loaded);
+  const std::vector<TensorSpec>& inputs = model->model->inputs();
+  const std::vector<TensorSpec>& outputs = model->model->outputs();
+  for (const TensorSpec& spec : inputs) model->inputs.push_back(Declare(spec));
+  for (const TensorSpec& spec : outputs) model->outputs.push_back(Declare(spec));
+  Publish(model->inputs, inputs);
+  Publish(model->outputs, outputs);
+  model->run_inputs.resize(model->inputs.size());
+  *out = model.release();
+  return Ok();
+}
+
 Outcome Info(const kiln_model* model, bool output, size_t index, const kiln_tensor_info** info) {
   if (info == nullptr) return Fail(KILN_STATUS_INVALID_ARGUMENT, "info is NULL");
   *info = nullptr;
@@ -254,10 +286,9 @@ Outcome Info(const kiln_model* model, bool output, size_t index, const kiln_tens
   const std::vector<DeclaredTensor>& tensors = output ? model->outputs : model->inputs;
   const char* kind = output ? "output" : "input";
   if (index >= tensors.size()) {
-    return Fail(KILN_STATUS_INVALID_ARGUMENT, std::string(kind) + " index " +
-                                                  std::to_string(index) + " is out of range (" +
-                                                  std::to_string(tensors.size()) + " " + kind +
-                                                  (tensors.size() == 1 ? ")" : "s)"));
+    return Fail(KILN_STATUS_INVALID_ARGUMENT,
+                Cat({kind, " index ", Num(index), " is out of range (", Num(tensors.size()), " ",
+                     kind, Plural(tensors.size()), ")"}));
   }
   *info = &tensors[index].info;
   return Ok();
@@ -269,26 +300,25 @@ Outcome CheckInput(const kiln_model& model, const kiln_tensor* inputs, size_t i)
   const kiln_tensor& x = inputs[i];
   const std::string where = Quoted(spec, "input", i);
   if (!IsDType(x.dtype)) {
-    return Fail(
-        KILN_STATUS_INPUT_MISMATCH,
-        where + ": dtype " + std::to_string(static_cast<int>(x.dtype)) + " is not a kiln_dtype");
+    return Fail(KILN_STATUS_INPUT_MISMATCH,
+                Cat({where, ": dtype ", Num(int64_t{x.dtype}), " is not a kiln_dtype"}));
   }
   if (x.dtype != spec.info.dtype) {
-    return Fail(KILN_STATUS_INPUT_MISMATCH, where + " is " + kiln_dtype_name(spec.info.dtype) +
-                                                ", got " + kiln_dtype_name(x.dtype));
+    return Fail(KILN_STATUS_INPUT_MISMATCH, Cat({where, " is ", kiln_dtype_name(spec.info.dtype),
+                                                 ", got ", kiln_dtype_name(x.dtype)}));
   }
   if (x.rank > 0 && x.dims == nullptr) {
     return Fail(KILN_STATUS_INVALID_ARGUMENT,
-                where + ": dims is NULL with rank " + std::to_string(x.rank));
+                Cat({where, ": dims is NULL with rank ", Num(x.rank)}));
   }
   bool match = x.rank == spec.dims.size();
   for (size_t d = 0; match && d < x.rank; ++d) {
     match = spec.dims[d] >= 0 ? x.dims[d] == spec.dims[d] : x.dims[d] >= 1;
   }
   if (!match) {
-    return Fail(KILN_STATUS_INPUT_MISMATCH, where + " has dims " + DeclaredDims(spec) +
-                                                " (symbolic dims any size >= 1), got " +
-                                                GivenDims(x.dims, x.rank));
+    return Fail(KILN_STATUS_INPUT_MISMATCH,
+                Cat({where, " has dims ", DeclaredDims(spec),
+                     " (symbolic dims any size >= 1), got ", GivenDims(x.dims, x.rank)}));
   }
   // A symbol takes one value across the inputs: compare with every earlier use.
   for (size_t d = 0; d < x.rank; ++d) {
@@ -300,45 +330,27 @@ Outcome CheckInput(const kiln_model& model, const kiln_tensor* inputs, size_t i)
       for (size_t e = 0; e < end; ++e) {
         if (other.dims[e] >= 0 || other.symbol_names[e] != symbol) continue;
         if (inputs[j].dims[e] != x.dims[d]) {
-          return Fail(KILN_STATUS_INPUT_MISMATCH,
-                      where + ": dim " + std::to_string(d) + " ('" + symbol + "') is " +
-                          std::to_string(x.dims[d]) + " but " + Quoted(other, "input", j) +
-                          " has '" + symbol + "' = " + std::to_string(inputs[j].dims[e]));
+          return Fail(
+              KILN_STATUS_INPUT_MISMATCH,
+              Cat({where, ": dim ", Num(d), " ('", symbol, "') is ", Num(x.dims[d]), " but ",
+                   Quoted(other, "input", j), " has '", symbol, "' = ", Num(inputs[j].dims[e])}));
         }
       }
     }
   }
   const size_t bytes = kiln_tensor_bytes(x.dtype, x.dims, x.rank);
-  const int64_t elements = kiln::ref::NumElements(kiln::ref::Shape(x.dims, x.dims + x.rank));
-  if (elements < 0 || bytes > static_cast<size_t>(kiln::ref::kMaxTensorBytes)) {
+  if (CountElements(x.dims, x.rank) < 0 || bytes > kMaxInputBytes) {
     return Fail(KILN_STATUS_INPUT_MISMATCH,
-                where + ": dims " + GivenDims(x.dims, x.rank) + " are too large");
+                Cat({where, ": dims ", GivenDims(x.dims, x.rank), " are too large"}));
   }
   if (x.size_bytes != bytes) {
     return Fail(KILN_STATUS_INPUT_MISMATCH,
-                where + ": size_bytes is " + std::to_string(x.size_bytes) + ", " +
-                    kiln_dtype_name(x.dtype) + GivenDims(x.dims, x.rank) + " is " +
-                    std::to_string(bytes) + " bytes");
+                Cat({where, ": size_bytes is ", Num(x.size_bytes), ", ", kiln_dtype_name(x.dtype),
+                     GivenDims(x.dims, x.rank), " is ", Num(bytes), " bytes"}));
   }
   if (x.data == nullptr && bytes > 0) {
-    return Fail(KILN_STATUS_INVALID_ARGUMENT, where + ": data is NULL");
+    return Fail(KILN_STATUS_INVALID_ARGUMENT, Cat({where, ": data is NULL"}));
   }
-  return Ok();
-}
-
-// A tensor over the caller's bytes, or a copy of them when they are not aligned for the dtype.
-Outcome WrapInput(const kiln_tensor& x, Tensor& out) {
-  const DType dtype = static_cast<DType>(x.dtype);
-  kiln::ref::Shape shape(x.dims, x.dims + x.rank);
-  const size_t align = std::max<size_t>(1, static_cast<size_t>(kiln::rt::DTypeBits(dtype) / 8));
-  if (reinterpret_cast<uintptr_t>(x.data) % align == 0) {
-    out = Tensor::Borrow(dtype, std::move(shape), x.data, nullptr);
-    return Ok();
-  }
-  kiln::rt::Result<Tensor> copy = Tensor::Empty(dtype, std::move(shape));
-  if (!copy.ok()) return Fail(KILN_STATUS_OUT_OF_MEMORY, copy.status().message());
-  if (x.size_bytes > 0) std::memcpy(copy->mutable_raw(), x.data, x.size_bytes);
-  out = std::move(*copy);
   return Ok();
 }
 
@@ -346,17 +358,28 @@ Outcome WrapInput(const kiln_tensor& x, Tensor& out) {
 Outcome CheckHasOutput(const kiln_model* model, size_t index, const char* what) {
   if (model == nullptr) return Fail(KILN_STATUS_INVALID_ARGUMENT, "model is NULL");
   if (!model->has_results) {
-    return Fail(
-        KILN_STATUS_INVALID_ARGUMENT,
-        std::string("no outputs to ") + what + ": the model has not run, or its last run failed");
-  }
-  if (index >= model->results.size()) {
     return Fail(KILN_STATUS_INVALID_ARGUMENT,
-                "output index " + std::to_string(index) + " is out of range (" +
-                    std::to_string(model->results.size()) + " output" +
-                    (model->results.size() == 1 ? ")" : "s)"));
+                Cat({"no outputs to ", what, ": the model has not run, or its last run failed"}));
+  }
+  const size_t count = model->outputs.size();
+  if (index >= count) {
+    return Fail(KILN_STATUS_INVALID_ARGUMENT,
+                Cat({"output index ", Num(index), " is out of range (", Num(count), " output",
+                     Plural(count), ")"}));
   }
   return Ok();
+}
+
+// Output `index` of the last run (checked by CheckHasOutput) as the C view.
+kiln_tensor OutputView(const kiln_model& model, size_t index) {
+  const TensorView y = model.model->output(index);
+  kiln_tensor view{};
+  view.dtype = static_cast<kiln_dtype>(y.dtype);
+  view.rank = y.dims.size();
+  view.dims = y.dims.data();
+  view.data = y.data;
+  view.size_bytes = kiln_tensor_bytes(view.dtype, view.dims, view.rank);
+  return view;
 }
 
 }  // namespace
@@ -365,7 +388,16 @@ extern "C" {
 
 int kiln_runtime_api_version(void) noexcept { return KILN_RUNTIME_API_VERSION; }
 
-const char* kiln_runtime_version(void) noexcept { return "kiln " KILN_RUNTIME_VERSION " (cloud)"; }
+const char* kiln_runtime_version(void) noexcept {
+  // "kiln 0.1.0 (cloud)", formatted once into static storage (no allocation, nothing to throw).
+  static const std::array<char, 64> text = [] {
+    std::array<char, 64> s{};
+    std::snprintf(s.data(), s.size(), "kiln %s (%s)", KILN_RUNTIME_VERSION,
+                  kiln::capi::RuntimeTarget());
+    return s;
+  }();
+  return text.data();
+}
 
 const char* kiln_status_name(kiln_status status) noexcept {
   switch (status) {
@@ -426,13 +458,7 @@ kiln_status kiln_model_load(const char* path, const kiln_model_options* options,
     if (model == nullptr) return Fail(KILN_STATUS_INVALID_ARGUMENT, "model is NULL");
     *model = nullptr;
     if (path == nullptr) return Fail(KILN_STATUS_INVALID_ARGUMENT, "path is NULL");
-    kiln::cloud::CloudOptions cloud_options;
-    if (Outcome o = ReadOptions(options, cloud_options); o.status != KILN_STATUS_OK) return o;
-    auto artifact = kiln::rt::Artifact::Load(path, "cloud");
-    const kiln_status failure = !artifact.ok() && UnreadableFile(path)
-                                    ? KILN_STATUS_IO_ERROR
-                                    : KILN_STATUS_INVALID_ARTIFACT;
-    return CreateModel(std::move(artifact), failure, cloud_options, model);
+    return CreateModel({.path = path, .bytes = {}}, options, model);
   });
 }
 
@@ -443,11 +469,8 @@ kiln_status kiln_model_load_from_memory(const void* data, size_t size,
     if (model == nullptr) return Fail(KILN_STATUS_INVALID_ARGUMENT, "model is NULL");
     *model = nullptr;
     if (data == nullptr) return Fail(KILN_STATUS_INVALID_ARGUMENT, "data is NULL");
-    kiln::cloud::CloudOptions cloud_options;
-    if (Outcome o = ReadOptions(options, cloud_options); o.status != KILN_STATUS_OK) return o;
-    auto artifact = kiln::rt::Artifact::FromBytes({static_cast<const uint8_t*>(data), size},
-                                                  "<memory>", "cloud");
-    return CreateModel(std::move(artifact), KILN_STATUS_INVALID_ARTIFACT, cloud_options, model);
+    return CreateModel({.path = nullptr, .bytes = {static_cast<const uint8_t*>(data), size}},
+                       options, model);
   });
 }
 
@@ -480,44 +503,35 @@ kiln_status kiln_model_run(kiln_model* model, const kiln_tensor* inputs,
   return Guard(model, "kiln_model_run", [&] {
     if (model == nullptr) return Fail(KILN_STATUS_INVALID_ARGUMENT, "model is NULL");
     model->has_results = false;
-    model->results.clear();
     if (inputs == nullptr && num_inputs > 0) {
       return Fail(KILN_STATUS_INVALID_ARGUMENT, "inputs is NULL");
     }
     const size_t expected = model->inputs.size();
     if (num_inputs != expected) {
-      return Fail(KILN_STATUS_INPUT_MISMATCH, "the model takes " + std::to_string(expected) +
-                                                  " input" + (expected == 1 ? "" : "s") + ", got " +
-                                                  std::to_string(num_inputs));
+      return Fail(KILN_STATUS_INPUT_MISMATCH, Cat({"the model takes ", Num(expected), " input",
+                                                   Plural(expected), ", got ", Num(num_inputs)}));
     }
     for (size_t i = 0; i < num_inputs; ++i) {
-      if (Outcome o = CheckInput(*model, inputs, i); o.status != KILN_STATUS_OK) return o;
+      if (Outcome o = CheckInput(*model, inputs, i); !o.ok()) return o;
     }
     for (size_t i = 0; i < num_inputs; ++i) {
-      if (Outcome o = WrapInput(inputs[i], model->run_inputs[i]); o.status != KILN_STATUS_OK) {
-        return o;
-      }
+      const kiln_tensor& x = inputs[i];
+      model->run_inputs[i] = {
+          .dtype = static_cast<DType>(x.dtype), .dims = {x.dims, x.rank}, .data = x.data};
     }
-    kiln::rt::Result<std::vector<Tensor>> outputs = model->model->Run(model->run_inputs);
+    Outcome outcome = model->model->Run(model->run_inputs);
     // The caller's buffers are not kept past the call.
-    for (Tensor& t : model->run_inputs) t = Tensor();
-    if (!outputs.ok()) return Fail(KILN_STATUS_RUN_FAILED, outputs.status().message());
-    model->results = std::move(*outputs);
-    model->has_results = true;
-    return Ok();
+    for (TensorView& v : model->run_inputs) v = TensorView();
+    model->has_results = outcome.ok();
+    return outcome;
   });
 }
 
 kiln_status kiln_model_output(const kiln_model* model, size_t index, kiln_tensor* output) noexcept {
   return Guard(model, "kiln_model_output", [&] {
     if (output == nullptr) return Fail(KILN_STATUS_INVALID_ARGUMENT, "output is NULL");
-    if (Outcome o = CheckHasOutput(model, index, "read"); o.status != KILN_STATUS_OK) return o;
-    const Tensor& y = model->results[index];
-    output->dtype = static_cast<kiln_dtype>(y.dtype());
-    output->rank = static_cast<size_t>(y.rank());
-    output->dims = y.shape().data();
-    output->data = y.raw();
-    output->size_bytes = static_cast<size_t>(y.num_bytes());
+    if (Outcome o = CheckHasOutput(model, index, "read"); !o.ok()) return o;
+    *output = OutputView(*model, index);
     return Ok();
   });
 }
@@ -525,21 +539,18 @@ kiln_status kiln_model_output(const kiln_model* model, size_t index, kiln_tensor
 kiln_status kiln_model_copy_output(const kiln_model* model, size_t index, void* buffer,
                                    size_t buffer_size) noexcept {
   return Guard(model, "kiln_model_copy_output", [&] {
-    if (Outcome o = CheckHasOutput(model, index, "copy"); o.status != KILN_STATUS_OK) return o;
-    const Tensor& y = model->results[index];
-    const size_t bytes = static_cast<size_t>(y.num_bytes());
-    const DeclaredTensor& spec = model->outputs[index];
-    if (buffer == nullptr && bytes > 0) {
+    if (Outcome o = CheckHasOutput(model, index, "copy"); !o.ok()) return o;
+    const kiln_tensor y = OutputView(*model, index);
+    if (buffer == nullptr && y.size_bytes > 0) {
       return Fail(KILN_STATUS_INVALID_ARGUMENT, "buffer is NULL");
     }
-    if (buffer_size < bytes) {
+    if (buffer_size < y.size_bytes) {
       return Fail(KILN_STATUS_BUFFER_TOO_SMALL,
-                  Quoted(spec, "output", index) + " is " + std::to_string(bytes) + " bytes (" +
-                      kiln_dtype_name(static_cast<kiln_dtype>(y.dtype())) +
-                      kiln::ref::ShapeString(y.shape()) + "), the buffer has " +
-                      std::to_string(buffer_size));
+                  Cat({Quoted(model->outputs[index], "output", index), " is ", Num(y.size_bytes),
+                       " bytes (", kiln_dtype_name(y.dtype), GivenDims(y.dims, y.rank),
+                       "), the buffer has ", Num(buffer_size)}));
     }
-    if (bytes > 0) std::memcpy(buffer, y.raw(), bytes);
+    if (y.size_bytes > 0) std::memcpy(buffer, y.data, y.size_bytes);
     return Ok();
   });
 }
