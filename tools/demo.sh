@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The demo: builds the kiln CLI (release preset), runs the bundled Fashion-MNIST CNN on the
 # 10,000 real test images with the reference runtime and prints its accuracy, optimizes it
-# (-O2: BatchNorm folded, activations fused) and measures the optimized model's accuracy, then
-# shows the pass pipeline on the bundled textual graph.
+# (-O2: BatchNorm folded, activations fused) and measures the optimized model's accuracy,
+# compiles it for both targets (cloud on oneDNN, edge on XNNPACK) and runs each artifact on the
+# same images, then shows the pass pipeline on the bundled textual graph.
 #
 #   tools/demo.sh
 set -euo pipefail
@@ -16,7 +17,7 @@ tools/setup.sh
 
 step "build kiln (release preset)"
 cmake --preset release
-cmake --build --preset release --target kiln
+cmake --build --preset release --target kiln kiln-edge-run
 
 kiln=build/release/tools/kiln/kiln
 mkdir -p build/demo
@@ -58,6 +59,19 @@ tools/models/accuracy.py build/demo/fashion_mnist/out_cloud/logits.npy \
   build/demo/fashion_mnist/labels.npy
 step "kiln bench build/demo/fashion_cnn.kiln (one image, 2 threads)"
 "${kiln}" bench build/demo/fashion_cnn.kiln --threads 2 --runs 200
+
+step "kiln compile ${model} --target edge -o build/demo/fashion_cnn.edge.kiln (NHWC, XNNPACK)"
+"${kiln}" compile "${model}" --target edge -o build/demo/fashion_cnn.edge.kiln
+step "kiln-edge-run build/demo/fashion_cnn.edge.kiln on the same images (edge runtime), accuracy"
+build/release/runtime/edge/kiln-edge-run build/demo/fashion_cnn.edge.kiln \
+  --input image=build/demo/fashion_mnist/image.npy --output-dir build/demo/fashion_mnist/out_edge \
+  --threads 2
+tools/models/accuracy.py build/demo/fashion_mnist/out_edge/logits.npy \
+  build/demo/fashion_mnist/labels.npy
+step "kiln-edge-run build/demo/fashion_cnn.edge.kiln --bench 200 (one image, 2 threads)"
+tools/models/fashion_mnist_to_npy.py --out build/demo/fashion_mnist_one --count 1
+build/release/runtime/edge/kiln-edge-run build/demo/fashion_cnn.edge.kiln \
+  --input image=build/demo/fashion_mnist_one/image.npy --bench 200 --threads 2
 
 step "kiln opt ${model} --pipeline \"\" -o build/demo/fashion_cnn.roundtrip.onnx (import + export)"
 "${kiln}" opt "${model}" --pipeline "" -o build/demo/fashion_cnn.roundtrip.onnx

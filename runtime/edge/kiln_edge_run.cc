@@ -5,7 +5,10 @@
 //
 //   kiln-edge-run model.kiln --input x=x.npy --output-dir out/
 //   kiln-edge-run model.kiln --input x=x.npy --bench 50 --threads 2
+#include <sys/stat.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -37,7 +40,7 @@ constexpr const char* kUsage =
     "\n"
     "Runs an artifact compiled with `kiln compile --target edge` on .npy inputs.\n"
     "  --input NAME=FILE.npy  a model input (a model with one input also takes FILE.npy)\n"
-    "  --output-dir DIR       write each output as DIR/<output name>.npy\n"
+    "  --output-dir DIR       write each output as DIR/<output name>.npy (DIR is created)\n"
     "  --threads N            worker threads (default 1)\n"
     "  --bench RUNS           after one warm-up run, time RUNS runs; print median, p10, p90 ms\n";
 
@@ -188,6 +191,10 @@ int main(int argc, char** argv) {
   }
 
   if (!args.output_dir.empty()) {
+    // The directory itself (not its parents), as `kiln run` does.
+    if (::mkdir(args.output_dir.c_str(), 0777) != 0 && errno != EEXIST) {
+      return Fail("cannot create '" + args.output_dir + "': " + std::strerror(errno));
+    }
     for (size_t o = 0; o < kiln_model_num_outputs(model); ++o) {
       const kiln_tensor_info* info = nullptr;
       kiln_tensor y;

@@ -23,6 +23,8 @@ config.test_exec_root = config.kiln_lit_binary_dir
 # A tool name is replaced only where it stands as a command (start of line or after a space,
 # pipe, ';', '&' or '('), so "not" or "FileCheck" inside arguments and file names stay.
 _command = r"(?:^|(?<=[\s|;&(]))"
+# %kiln-edge-run first: %kiln is its prefix.
+config.substitutions.append(("%kiln-edge-run", config.kiln_edge_run))
 config.substitutions.append(("%kiln", config.kiln))
 config.substitutions.append((_command + r"FileCheck(?=\s|$)", config.filecheck))
 config.substitutions.append((_command + r"not(?=\s)", config.not_tool))

@@ -31,7 +31,7 @@ set_tests_properties(lit PROPERTIES LABELS lit)
 
 add_custom_target(check-lit
   COMMAND ${KILN_LIT_PYTHON} ${KILN_LIT} -sv ${KILN_LIT_BINARY_DIR}
-  DEPENDS kiln
+  DEPENDS kiln kiln-edge-run
   USES_TERMINAL
   COMMENT "Running lit tests")
 
