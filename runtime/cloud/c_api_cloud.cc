@@ -23,10 +23,6 @@ namespace {
 
 using ref::Tensor;
 
-TensorSpec SpecOf(const cloud::TensorSpec& spec) {
-  return {.name = spec.name, .dtype = spec.dtype, .dims = spec.dims, .symbols = spec.symbols};
-}
-
 // A tensor over the caller's bytes, or a copy of them when they are not aligned for the dtype.
 Outcome WrapInput(const TensorView& x, Tensor& out) {
   ref::Shape shape(x.dims.begin(), x.dims.end());
@@ -46,13 +42,11 @@ Outcome WrapInput(const TensorView& x, Tensor& out) {
 class CloudCModel final : public Model {
  public:
   explicit CloudCModel(std::unique_ptr<cloud::CloudModel> model) : model_(std::move(model)) {
-    for (const cloud::TensorSpec& spec : model_->inputs()) inputs_.push_back(SpecOf(spec));
-    for (const cloud::TensorSpec& spec : model_->outputs()) outputs_.push_back(SpecOf(spec));
-    run_inputs_.resize(inputs_.size());
+    run_inputs_.resize(model_->inputs().size());
   }
 
-  const std::vector<TensorSpec>& inputs() const override { return inputs_; }
-  const std::vector<TensorSpec>& outputs() const override { return outputs_; }
+  const std::vector<TensorSpec>& inputs() const override { return model_->inputs(); }
+  const std::vector<TensorSpec>& outputs() const override { return model_->outputs(); }
 
   Outcome Run(std::span<const TensorView> inputs) override {
     results_.clear();
@@ -74,8 +68,6 @@ class CloudCModel final : public Model {
 
  private:
   std::unique_ptr<cloud::CloudModel> model_;
-  std::vector<TensorSpec> inputs_;
-  std::vector<TensorSpec> outputs_;
   std::vector<Tensor> run_inputs_;  // reused from run to run
   std::vector<Tensor> results_;     // of the last successful run
 };

@@ -46,10 +46,6 @@ std::string OpWhere(const artifact::Op& op, int index) {
   return "op " + std::to_string(index) + " ('" + name + "', " + op.kernel()->str() + ")";
 }
 
-std::string TensorName(const artifact::Tensor& t) {
-  return t.name() != nullptr ? t.name()->str() : "";
-}
-
 bool IsBlocked(const memory::desc& desc) { return !desc.is_zero() && !IsPlain(desc); }
 
 size_t BytesOf(const TensorInfo& info) {
@@ -112,19 +108,8 @@ rt::Status CloudModel::CreateKernels() {
     return r;
   }();
   const artifact::Model& model = artifact_->model();
-  auto spec_of = [&](int index) {
-    const artifact::Tensor& t = *model.tensors()->Get(index);
-    TensorSpec spec;
-    spec.name = TensorName(t);
-    spec.dtype = FromArtifact(t.dtype());
-    spec.dims.assign(t.shape()->begin(), t.shape()->end());
-    if (t.symbols() != nullptr) {
-      for (const flatbuffers::String* s : *t.symbols()) spec.symbols.push_back(s->str());
-    }
-    return spec;
-  };
-  for (int index : *model.inputs()) inputs_.push_back(spec_of(index));
-  for (int index : *model.outputs()) outputs_.push_back(spec_of(index));
+  inputs_ = rt::InputSpecs(model);
+  outputs_ = rt::OutputSpecs(model);
 
   const int num_ops = static_cast<int>(model.ops()->size());
   kernels_.reserve(num_ops);
@@ -174,27 +159,10 @@ rt::Status CloudModel::Prepare(std::span<const ref::Tensor> inputs) {
   auto p = std::make_unique<Prepared>();
   for (const ref::Tensor& x : inputs) p->input_dims.push_back(x.shape());
 
-  // Symbol values from the inputs' dims.
-  std::map<std::string, int64_t, std::less<>> symbols;
-  for (size_t i = 0; i < inputs.size(); ++i) {
-    const TensorSpec& spec = inputs_[i];
-    for (size_t d = 0; d < spec.symbols.size(); ++d) {
-      if (spec.dims[d] >= 0) continue;
-      auto [it, inserted] = symbols.emplace(spec.symbols[d], inputs[i].dim(static_cast<int>(d)));
-      if (!inserted && it->second != inputs[i].dim(static_cast<int>(d))) {
-        return rt::Status::Error(file + "input '" + spec.name + "': dim '" + spec.symbols[d] +
-                                 "' is " + std::to_string(inputs[i].dim(static_cast<int>(d))) +
-                                 " here but " + std::to_string(it->second) + " in another input");
-      }
-    }
-  }
-  bool within_plan = true;
-  if (model.dims() != nullptr) {
-    for (const artifact::DimBound* bound : *model.dims()) {
-      auto it = symbols.find(bound->symbol()->string_view());
-      if (it != symbols.end() && it->second > bound->max()) within_plan = false;
-    }
-  }
+  std::vector<std::span<const int64_t>> input_dims;
+  for (const ref::Tensor& x : inputs) input_dims.push_back(x.shape());
+  rt::Result<rt::SymbolValues> symbols = rt::BindSymbols(file, inputs_, input_dims);
+  if (!symbols.ok()) return symbols.status();
 
   // Every tensor's dims and a plain layout to start from.
   const int num_tensors = static_cast<int>(model.tensors()->size());
@@ -204,19 +172,7 @@ rt::Status CloudModel::Prepare(std::span<const ref::Tensor> inputs) {
     const artifact::Tensor& tensor = *model.tensors()->Get(t);
     TensorInfo& info = p->infos[t];
     info.dtype = FromArtifact(tensor.dtype());
-    for (size_t d = 0; d < tensor.shape()->size(); ++d) {
-      int64_t dim = tensor.shape()->Get(static_cast<flatbuffers::uoffset_t>(d));
-      if (dim < 0) {
-        // A symbol the inputs bind, or a dim the producing kernel computes (-1 until then).
-        const flatbuffers::String* name =
-            tensor.symbols() != nullptr
-                ? tensor.symbols()->Get(static_cast<flatbuffers::uoffset_t>(d))
-                : nullptr;
-        auto it = name != nullptr ? symbols.find(name->string_view()) : symbols.end();
-        dim = it != symbols.end() ? it->second : -1;
-      }
-      info.dims.push_back(dim);
-    }
+    info.dims = rt::TensorDims(tensor, *symbols);
     if (DnnlDataType(info.dtype) != memory::data_type::undef && DimsKnown(info.dims)) {
       info.desc = PlainDesc(info.dims, info.dtype);
     }
@@ -321,26 +277,10 @@ rt::Status CloudModel::Prepare(std::span<const ref::Tensor> inputs) {
   }
 
   // The arena: the planned offsets when every tensor fits its slot, else one slot each.
-  std::vector<size_t> offsets(num_tensors, 0);
-  bool planned = within_plan;
-  for (int t = 0; t < num_tensors && planned; ++t) {
-    const artifact::Tensor& tensor = *model.tensors()->Get(t);
-    if (tensor.storage() == artifact::Storage::Arena && BytesOf(p->infos[t]) > tensor.bytes()) {
-      planned = false;
-    }
-  }
-  size_t arena_bytes = 0;
-  for (int t = 0; t < num_tensors; ++t) {
-    const artifact::Tensor& tensor = *model.tensors()->Get(t);
-    if (tensor.storage() != artifact::Storage::Arena) continue;
-    if (planned) {
-      offsets[t] = tensor.offset();
-    } else {
-      offsets[t] = arena_bytes;
-      arena_bytes += (BytesOf(p->infos[t]) + 63) / 64 * 64;
-    }
-  }
-  if (planned) arena_bytes = model.arena_bytes();
+  std::vector<size_t> tensor_bytes(num_tensors);
+  for (int t = 0; t < num_tensors; ++t) tensor_bytes[t] = BytesOf(p->infos[t]);
+  const rt::ArenaLayout arena = rt::LayoutArena(model, *symbols, tensor_bytes);
+  const size_t arena_bytes = arena.bytes;
   for (auto [buffer, bytes] :
        {std::pair{&p->arena, arena_bytes}, std::pair{&p->scratchpad, scratchpad_bytes},
         std::pair{&p->reorder_space, reorder_bytes}}) {
@@ -351,7 +291,8 @@ rt::Status CloudModel::Prepare(std::span<const ref::Tensor> inputs) {
   int blocked = 0;
   for (int t = 0; t < num_tensors; ++t) {
     const artifact::Tensor& tensor = *model.tensors()->Get(t);
-    if (tensor.storage() == artifact::Storage::Arena) p->data[t] = p->arena.data() + offsets[t];
+    if (tensor.storage() == artifact::Storage::Arena)
+      p->data[t] = p->arena.data() + arena.offsets[t];
     if (IsBlocked(p->infos[t].desc)) ++blocked;
   }
   int reorders = 0;
@@ -372,7 +313,7 @@ rt::Status CloudModel::Prepare(std::span<const ref::Tensor> inputs) {
   }
   stats_ = {.blocked_tensors = blocked,
             .reorders = reorders,
-            .planned_arena = planned,
+            .planned_arena = arena.planned,
             .arena_bytes = arena_bytes,
             .scratch_bytes = scratchpad_bytes + reorder_bytes};
   prepared_ = std::move(p);

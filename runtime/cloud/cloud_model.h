@@ -20,6 +20,7 @@
 
 #include "runtime/cloud/cloud_kernel.h"
 #include "runtime/core/artifact.h"
+#include "runtime/core/model_shapes.h"
 #include "runtime/core/result.h"
 #include "runtime/reference/kernels/tensor.h"
 
@@ -29,13 +30,7 @@ struct CloudOptions {
   int threads = 1;
 };
 
-// A model input or output as callers see it: dims with -1 for a symbolic dim.
-struct TensorSpec {
-  std::string name;
-  rt::DType dtype = rt::DType::kF32;
-  Dims dims;
-  std::vector<std::string> symbols;  // empty, or one per dim ("" for a static dim)
-};
+using rt::TensorSpec;
 
 class CloudModel {
  public:

@@ -20,16 +20,12 @@
 #include "kiln/runtime.h"
 #include "runtime/core/dtype.h"
 #include "runtime/core/result.h"
+#include "runtime/core/tensor_spec.h"
 
 namespace kiln::capi {
 
 // A model input or output as the artifact declares it: dims with -1 for a symbolic dim.
-struct TensorSpec {
-  std::string name;
-  rt::DType dtype = rt::DType::kF32;
-  std::vector<int64_t> dims;
-  std::vector<std::string> symbols;  // empty, or one per dim ("" for a static dim)
-};
+using rt::TensorSpec;
 
 // A dense row-major tensor someone else owns.
 struct TensorView {

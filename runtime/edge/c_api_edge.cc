@@ -17,20 +17,14 @@
 namespace kiln::capi {
 namespace {
 
-TensorSpec SpecOf(const edge::TensorSpec& spec) {
-  return {.name = spec.name, .dtype = spec.dtype, .dims = spec.dims, .symbols = spec.symbols};
-}
-
 class EdgeCModel final : public Model {
  public:
   explicit EdgeCModel(std::unique_ptr<edge::EdgeModel> model) : model_(std::move(model)) {
-    for (const edge::TensorSpec& spec : model_->inputs()) inputs_.push_back(SpecOf(spec));
-    for (const edge::TensorSpec& spec : model_->outputs()) outputs_.push_back(SpecOf(spec));
-    run_inputs_.resize(inputs_.size());
+    run_inputs_.resize(model_->inputs().size());
   }
 
-  const std::vector<TensorSpec>& inputs() const override { return inputs_; }
-  const std::vector<TensorSpec>& outputs() const override { return outputs_; }
+  const std::vector<TensorSpec>& inputs() const override { return model_->inputs(); }
+  const std::vector<TensorSpec>& outputs() const override { return model_->outputs(); }
 
   Outcome Run(std::span<const TensorView> inputs) override {
     for (size_t i = 0; i < inputs.size(); ++i) {
@@ -50,8 +44,6 @@ class EdgeCModel final : public Model {
 
  private:
   std::unique_ptr<edge::EdgeModel> model_;
-  std::vector<TensorSpec> inputs_;
-  std::vector<TensorSpec> outputs_;
   std::vector<edge::TensorView> run_inputs_;  // reused from run to run
 };
 

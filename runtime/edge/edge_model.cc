@@ -2,7 +2,6 @@
 
 #include <cstdlib>
 #include <cstring>
-#include <map>
 
 #include "runtime/edge/kernel_registry.h"
 #include "runtime/edge/xnn_segment.h"
@@ -119,19 +118,8 @@ rt::Result<std::unique_ptr<EdgeModel>> EdgeModel::Create(std::unique_ptr<rt::Art
 
 rt::Status EdgeModel::CreateKernels() {
   const artifact::Model& model = artifact_->model();
-  auto spec_of = [&](int index) {
-    const artifact::Tensor& t = *model.tensors()->Get(index);
-    TensorSpec spec;
-    spec.name = t.name() != nullptr ? t.name()->str() : "";
-    spec.dtype = FromArtifact(t.dtype());
-    spec.dims.assign(t.shape()->begin(), t.shape()->end());
-    if (t.symbols() != nullptr) {
-      for (const flatbuffers::String* s : *t.symbols()) spec.symbols.push_back(s->str());
-    }
-    return spec;
-  };
-  for (int index : *model.inputs()) inputs_.push_back(spec_of(index));
-  for (int index : *model.outputs()) outputs_.push_back(spec_of(index));
+  inputs_ = rt::InputSpecs(model);
+  outputs_ = rt::OutputSpecs(model);
 
   const int num_ops = static_cast<int>(model.ops()->size());
   kernels_.reserve(num_ops);
@@ -184,27 +172,10 @@ rt::Status EdgeModel::Prepare(std::span<const TensorView> inputs) {
   auto p = std::make_unique<Prepared>();
   for (const TensorView& x : inputs) p->input_dims.emplace_back(x.dims.begin(), x.dims.end());
 
-  // Symbol values from the inputs' dims.
-  std::map<std::string, int64_t, std::less<>> symbols;
-  for (size_t i = 0; i < inputs.size(); ++i) {
-    const TensorSpec& spec = inputs_[i];
-    for (size_t d = 0; d < spec.symbols.size(); ++d) {
-      if (spec.dims[d] >= 0) continue;
-      auto [it, inserted] = symbols.emplace(spec.symbols[d], inputs[i].dims[d]);
-      if (!inserted && it->second != inputs[i].dims[d]) {
-        return rt::Status::Error(file + "input '" + spec.name + "': dim '" + spec.symbols[d] +
-                                 "' is " + std::to_string(inputs[i].dims[d]) + " here but " +
-                                 std::to_string(it->second) + " in another input");
-      }
-    }
-  }
-  bool planned = true;
-  if (model.dims() != nullptr) {
-    for (const artifact::DimBound* bound : *model.dims()) {
-      auto it = symbols.find(bound->symbol()->string_view());
-      if (it != symbols.end() && it->second > bound->max()) planned = false;
-    }
-  }
+  std::vector<std::span<const int64_t>> input_dims;
+  for (const TensorView& x : inputs) input_dims.push_back(x.dims);
+  rt::Result<rt::SymbolValues> symbols = rt::BindSymbols(file, inputs_, input_dims);
+  if (!symbols.ok()) return symbols.status();
 
   // Every tensor's dims: static, bound by a symbol, or -1 until its producer computes it.
   const int num_tensors = static_cast<int>(model.tensors()->size());
@@ -214,15 +185,7 @@ rt::Status EdgeModel::Prepare(std::span<const TensorView> inputs) {
     const artifact::Tensor& tensor = *model.tensors()->Get(t);
     TensorInfo& info = p->infos[t];
     info.dtype = FromArtifact(tensor.dtype());
-    for (size_t d = 0; d < tensor.shape()->size(); ++d) {
-      int64_t dim = tensor.shape()->Get(static_cast<flatbuffers::uoffset_t>(d));
-      if (dim < 0 && tensor.symbols() != nullptr) {
-        auto it = symbols.find(
-            tensor.symbols()->Get(static_cast<flatbuffers::uoffset_t>(d))->string_view());
-        dim = it != symbols.end() ? it->second : -1;
-      }
-      info.dims.push_back(dim);
-    }
+    info.dims = rt::TensorDims(tensor, *symbols);
     if (tensor.storage() == artifact::Storage::Constant) {
       info.data = artifact_->ConstantBytes(t).data();
       p->data[t] = const_cast<void*>(info.data);
@@ -265,28 +228,15 @@ rt::Status EdgeModel::Prepare(std::span<const TensorView> inputs) {
   }
 
   // The arena: the planned offsets when every tensor fits its slot, else one slot each.
-  for (int t = 0; t < num_tensors && planned; ++t) {
-    const artifact::Tensor& tensor = *model.tensors()->Get(t);
-    planned =
-        tensor.storage() != artifact::Storage::Arena || BytesOf(p->infos[t]) <= tensor.bytes();
-  }
-  std::vector<size_t> offsets(num_tensors, 0);
-  size_t arena_bytes = planned ? model.arena_bytes() : 0;
-  for (int t = 0; t < num_tensors; ++t) {
-    const artifact::Tensor& tensor = *model.tensors()->Get(t);
-    if (tensor.storage() != artifact::Storage::Arena) continue;
-    if (planned) {
-      offsets[t] = tensor.offset();
-    } else {
-      offsets[t] = arena_bytes;
-      arena_bytes += (BytesOf(p->infos[t]) + 63) / 64 * 64;
-    }
-  }
-  if (rt::Status s = p->arena.Resize(arena_bytes); !s.ok())
+  std::vector<size_t> bytes(num_tensors);
+  for (int t = 0; t < num_tensors; ++t) bytes[t] = BytesOf(p->infos[t]);
+  const rt::ArenaLayout arena = rt::LayoutArena(model, *symbols, bytes);
+  if (rt::Status s = p->arena.Resize(arena.bytes); !s.ok()) {
     return rt::Status::Error(file + s.message());
+  }
   for (int t = 0; t < num_tensors; ++t) {
     if (model.tensors()->Get(t)->storage() == artifact::Storage::Arena) {
-      p->data[t] = p->arena.data() + offsets[t];
+      p->data[t] = p->arena.data() + arena.offsets[t];
     }
   }
   p->staged_inputs.resize(inputs.size());
@@ -332,8 +282,8 @@ rt::Status EdgeModel::Prepare(std::span<const TensorView> inputs) {
   if (rt::Status s = close_segment(); !s.ok()) return s;
   int segments = 0;
   for (const Prepared::Step& step : p->steps) segments += step.segment != nullptr;
-  stats_ = {.planned_arena = planned,
-            .arena_bytes = arena_bytes,
+  stats_ = {.planned_arena = arena.planned,
+            .arena_bytes = arena.bytes,
             .xnnpack_segments = segments,
             .portable_steps = static_cast<int>(p->steps.size()) - segments};
   prepared_ = std::move(p);

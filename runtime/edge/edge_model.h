@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "runtime/core/artifact.h"
+#include "runtime/core/model_shapes.h"
 #include "runtime/core/result.h"
 #include "runtime/edge/edge_kernel.h"
 #include "runtime/edge/xnn_api.h"
@@ -30,13 +31,7 @@ struct EdgeOptions {
   int threads = 1;
 };
 
-// A model input or output as callers see it: dims with -1 for a symbolic dim.
-struct TensorSpec {
-  std::string name;
-  rt::DType dtype = rt::DType::kF32;
-  Dims dims;
-  std::vector<std::string> symbols;  // empty, or one per dim ("" for a static dim)
-};
+using rt::TensorSpec;
 
 // A dense row-major tensor someone else owns.
 struct TensorView {
