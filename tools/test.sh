@@ -2,7 +2,7 @@
 # The test command: sets up, builds with gcc (dev preset, -Werror) and runs its unit, lit,
 # conformance (ONNX node tests) and e2e (models vs ONNX Runtime) tests, cross-builds the edge
 # runtime for aarch64 (aarch64 preset, docs/aarch64.md) and runs its tests under qemu, then
-# builds with clang + ASan/UBSan/libFuzzer (asan preset) and runs every test.
+# builds with clang + ASan/UBSan/libFuzzer (asan preset) and runs every test but the `slow` ones.
 # The asan ctest summary is printed last. Extra arguments go to that last ctest.
 #
 #   tools/test.sh              # everything

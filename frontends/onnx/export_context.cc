@@ -69,12 +69,26 @@ std::string ExportContext::AddFloats(onnx::GraphProto* graph, const std::string&
   return t->name();
 }
 
+namespace {
+
+void AddAxisAttribute(onnx::NodeProto* node, int axis) {
+  onnx::AttributeProto* a = node->add_attribute();
+  a->set_name("axis");
+  a->set_type(onnx::AttributeProto::INT);
+  a->set_i(axis);
+}
+
+}  // namespace
+
 Status ExportContext::AddQuantParams(onnx::GraphProto* graph, const ir::TensorType& type,
                                      const std::string& hint, onnx::NodeProto* node) {
   const ir::QuantSpec& q = *type.quant();
   ScalarType s = type.scalar();
+  // ONNX dequantizes int32 (a bias in the accumulator's scale) with no zero point.
+  const bool i32_bias =
+      s == ScalarType::kI32 && node->op_type() == "DequantizeLinear" && q.zero_points.empty();
   if (s != ScalarType::kI8 && s != ScalarType::kU8 && s != ScalarType::kI4 &&
-      s != ScalarType::kU4) {
+      s != ScalarType::kU4 && !i32_bias) {
     return Status::Error("quantized type " + type.ToString() +
                          " has no QuantizeLinear/DequantizeLinear form in ONNX opset 17");
   }
@@ -84,6 +98,10 @@ Status ExportContext::AddQuantParams(onnx::GraphProto* graph, const ir::TensorTy
   }
   bool per_axis = q.granularity == ir::QuantGranularity::kPerAxis;
   node->add_input(AddFloats(graph, hint + "_scale", q.scales, !per_axis));
+  if (i32_bias) {
+    if (per_axis) AddAxisAttribute(node, q.axis);
+    return Status::Ok();
+  }
   // i4/u4 values are exported unpacked as INT8/UINT8, so their zero points are too.
   onnx::TensorProto* zp = graph->add_initializer();
   zp->set_name(FreshName(hint + "_zero_point"));
@@ -97,12 +115,7 @@ Status ExportContext::AddQuantParams(onnx::GraphProto* graph, const ir::TensorTy
   }
   zp->set_raw_data(bytes);
   node->add_input(zp->name());
-  if (per_axis) {
-    onnx::AttributeProto* axis = node->add_attribute();
-    axis->set_name("axis");
-    axis->set_type(onnx::AttributeProto::INT);
-    axis->set_i(q.axis);
-  }
+  if (per_axis) AddAxisAttribute(node, q.axis);
   return Status::Ok();
 }
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "ir/status.h"
+#include "tools/kiln/quantize_flags.h"
 
 namespace CLI {
 class App;
@@ -42,6 +43,9 @@ struct OptOptions {
   bool print_after_change = false;
   bool timing = false;
   bool split_input_file = false;
+  QuantizeFlags quantize;        // after the pipeline
+  std::string target = "cloud";  // whose activation scheme quantization uses
+  std::string report;            // --report FILE.json: the quantization report
 };
 Status RunOpt(const OptOptions& options, std::ostream& out, std::ostream& err);
 void AddOptCommand(CLI::App& app);

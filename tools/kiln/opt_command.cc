@@ -4,6 +4,7 @@
 
 #include "ir/context.h"
 #include "ir/printer.h"
+#include "ir/verifier.h"
 #include "passes/pass_manager.h"
 #include "passes/register_all.h"
 #include "passes/registry.h"
@@ -69,6 +70,17 @@ Status RunOpt(const OptOptions& options, std::ostream& out, std::ostream& err) {
   if (options.split_input_file && onnx_out) {
     return Status::Error("--split-input-file writes textual IR (.kir or -), not ONNX");
   }
+  if (Status s = CheckQuantizeFlags(options.quantize); !s.ok()) return s;
+  const bool quantize = WantsQuantization(options.quantize);
+  if (quantize && options.split_input_file) {
+    return Status::Error("--quantize works on one model, not with --split-input-file");
+  }
+  if (!options.report.empty() && !quantize) {
+    return Status::Error("--report writes the quantization report: it needs --quantize");
+  }
+  if (options.target != "cloud" && options.target != "edge") {
+    return Status::Error("--target '" + options.target + "': expected cloud or edge");
+  }
   std::string result;
   if (options.split_input_file) {
     Expected<std::string> text = ReadFile(options.input);
@@ -85,6 +97,18 @@ Status RunOpt(const OptOptions& options, std::ostream& out, std::ostream& err) {
     Expected<std::unique_ptr<ir::Graph>> graph = LoadModel(options.input, ctx);
     if (!graph) return graph.error();
     if (Status s = RunCounted(pm, **graph, options, counts); !s.ok()) return s;
+    if (quantize) {
+      Expected<nlohmann::json> report =
+          ApplyQuantizeFlags(**graph, options.quantize, options.target, options.input, err);
+      if (!report) return report.error();
+      if (Status s = ir::VerifyGraph(**graph); !s.ok()) {
+        return Status::Error(options.input + ": after quantization: " + s.message());
+      }
+      if (!options.report.empty()) {
+        Status s = WriteFileAtomically(options.report, report->dump(2) + "\n");
+        if (!s.ok()) return s;
+      }
+    }
     if (onnx_out) {
       Report(pm, options, counts, err);
       return SaveModel(**graph, options.output);
@@ -124,6 +148,13 @@ void AddOptCommand(CLI::App& app) {
   cmd->add_flag("--timing", options->timing, "Print per-pass time and statistics to stderr");
   cmd->add_flag("--split-input-file", options->split_input_file,
                 "Treat each '// -----' separated part of the input as its own graph");
+  AddQuantizeFlags(cmd, options->quantize);
+  cmd->add_option("-t,--target", options->target,
+                  "With --quantize: the target whose int8 scheme to use, cloud (default) or edge")
+      ->type_name("NAME");
+  cmd->add_option("--report", options->report,
+                  "With --quantize: write the quantization report (per-layer error, repairs)")
+      ->type_name("FILE.json");
 
   PassRegistry registry;
   RegisterAllPasses(registry);

@@ -1,0 +1,216 @@
+#include "passes/quantize/quantize_model.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+
+#include "ir/clone.h"
+#include "ir/op.h"
+#include "passes/quantize/insert_qdq.h"
+
+namespace kiln::quant {
+namespace {
+
+struct Budget {
+  std::string metric;  // "cosine" or "top1"
+  double value = 0;
+};
+
+Budget ResolveBudget(const ErrorBudget& b, const Evaluation& eval) {
+  bool all_classifiers = !eval.outputs.empty();
+  for (const OutputError& o : eval.outputs) all_classifiers = all_classifiers && o.classifier;
+  ErrorBudget::Metric m = b.metric;
+  if (m == ErrorBudget::Metric::kAuto) {
+    m = all_classifiers ? ErrorBudget::Metric::kTop1 : ErrorBudget::Metric::kCosine;
+  }
+  if (m == ErrorBudget::Metric::kTop1) return {"top1", b.value > 0 ? b.value : 0.99};
+  return {"cosine", b.value > 0 ? b.value : 0.999};
+}
+
+// The worst output's metric.
+double Measure(const Budget& budget, const Evaluation& eval) {
+  double worst = 1.0;
+  for (const OutputError& o : eval.outputs) {
+    const double v =
+        budget.metric == "top1" ? (o.classifier ? o.top1.rate() : 1.0) : o.error.cosine();
+    worst = std::min(worst, v);
+  }
+  return worst;
+}
+
+class Quantizer {
+ public:
+  Quantizer(ir::Graph& graph, CalibrationSource& source, const QuantizeOptions& options)
+      : graph_(graph), source_(source), options_(options) {}
+
+  Expected<QuantizeReport> Run() {
+    Log("calibrating");
+    Expected<CalibrationStats> stats =
+        Calibrate(graph_, source_, {.threads = options_.threads, .progress = options_.progress});
+    if (!stats) return stats.error();
+    stats_ = std::move(*stats);
+    report_.calibration_batches = stats_.num_batches();
+    report_.calibration_samples = stats_.num_samples();
+
+    Expected<QuantPlan> plan = BuildQuantPlan(graph_, stats_, options_.plan);
+    if (!plan) return plan.error();
+    if (plan->ops.empty()) return Status::Error("no op to quantize (conv, gemm, matmul, linear)");
+    Log("measuring the quantized model");
+    Expected<Evaluation> eval = EvaluatePlan(*plan, /*per_layer=*/true);
+    if (!eval) return eval.error();
+    budget_ = ResolveBudget(options_.budget, *eval);
+    double metric = Measure(budget_, *eval);
+    Log(fmt::format("{} {:.6f} (budget {} >= {})", budget_.metric, metric, budget_.metric,
+                    budget_.value));
+
+    if (metric < budget_.value && options_.repair) {
+      Expected<double> m = TryRangeMethods(*plan, metric);
+      if (!m) return m.error();
+      metric = *m;
+      if (metric < budget_.value) {
+        // Rank by the isolated error of the plan being repaired, measured afresh.
+        Expected<Evaluation> ranked = EvaluatePlan(*plan, /*per_layer=*/true);
+        if (!ranked) return ranked.error();
+        Expected<double> k = KeepWorstInFloat(*plan, *ranked, metric);
+        if (!k) return k.error();
+        metric = *k;
+      }
+    }
+
+    Log("final measurement");
+    Expected<Evaluation> final_eval = EvaluatePlan(*plan, /*per_layer=*/true);
+    if (!final_eval) return final_eval.error();
+    report_.metric = Measure(budget_, *final_eval);
+    report_.budget_metric = budget_.metric;
+    report_.budget_value = budget_.value;
+    report_.budget_met = report_.metric >= budget_.value;
+    report_.range_method = std::string(RangeMethodName(plan->options.method));
+    report_.evaluation = std::move(*final_eval);
+    for (const auto& [result, d] : plan->ops) report_.quantized_ops += d.quantized ? 1 : 0;
+    // Rewrite the caller's graph last: the plan's keys are its values.
+    if (Status s = ApplyQuantPlan(graph_, *plan); !s.ok()) return s;
+    return std::move(report_);
+  }
+
+ private:
+  void Log(std::string_view line) const {
+    if (options_.log) options_.log(line);
+  }
+
+  Expected<Evaluation> EvaluatePlan(const QuantPlan& plan, bool per_layer) {
+    ir::ValueMap map;
+    std::unique_ptr<ir::Graph> q = ir::CloneGraph(graph_, &map);
+    if (Status s = ApplyQuantPlan(*q, plan, &map); !s.ok()) return s;
+    return Evaluate(
+        graph_, *q, map, plan, source_,
+        {.threads = options_.threads, .per_layer = per_layer, .progress = options_.progress});
+  }
+
+  // Cheap fix: every activation with another range method; keeps the best.
+  Expected<double> TryRangeMethods(QuantPlan& plan, double metric) {
+    const RangeMethod start = plan.options.method;
+    RangeMethod best = start;
+    double best_metric = metric;
+    for (RangeMethod m : {RangeMethod::kMinMax, RangeMethod::kPercentile, RangeMethod::kEntropy,
+                          RangeMethod::kMse}) {
+      if (m == start) continue;
+      QuantPlan trial = WithMethod(plan, m);
+      Log(fmt::format("trying range method {}", RangeMethodName(m)));
+      Expected<Evaluation> e = EvaluatePlan(trial, /*per_layer=*/false);
+      if (!e) return e.error();
+      const double v = Measure(budget_, *e);
+      Log(fmt::format("  {} {:.6f}", budget_.metric, v));
+      if (v > best_metric) {
+        best_metric = v;
+        best = m;
+      }
+    }
+    if (best != start) {
+      plan = WithMethod(plan, best);
+      report_.steps.push_back(
+          {.action = "range-method",
+           .detail = std::string(RangeMethodName(best)),
+           .reason = fmt::format("{} {:.6f} with {} < {}; {} gives {:.6f}", budget_.metric, metric,
+                                 RangeMethodName(start), budget_.value, RangeMethodName(best),
+                                 best_metric),
+           .metric_before = metric,
+           .metric_after = best_metric});
+    }
+    return best_metric;
+  }
+
+  QuantPlan WithMethod(const QuantPlan& plan, RangeMethod method) {
+    QuantPlan trial = plan;
+    trial.options.method = method;
+    for (auto& [value, decision] : trial.activations) {
+      SetActivationMethod(trial, stats_, value, method);
+    }
+    return trial;
+  }
+
+  // Keeps quantized ops in float, lowest isolated SQNR first, until the budget holds.
+  Expected<double> KeepWorstInFloat(QuantPlan& plan, const Evaluation& ranked, double metric) {
+    std::vector<const LayerError*> order;
+    for (const LayerError& l : ranked.layers) order.push_back(&l);
+    std::stable_sort(order.begin(), order.end(), [](const LayerError* a, const LayerError* b) {
+      return a->isolated.sqnr_db() < b->isolated.sqnr_db();
+    });
+    for (const LayerError* layer : order) {
+      if (metric >= budget_.value) break;
+      OpDecision& d = plan.ops.at(layer->result);
+      d.quantized = false;
+      d.reason = fmt::format("isolated SQNR {:.1f} dB, the lowest left; {} {:.6f} < {}",
+                             layer->isolated.sqnr_db(), budget_.metric, metric, budget_.value);
+      if (Status s = SyncActivations(plan, stats_); !s.ok()) return s;
+      Expected<Evaluation> e = EvaluatePlan(plan, /*per_layer=*/false);
+      if (!e) return e.error();
+      const double after = Measure(budget_, *e);
+      Log(fmt::format("keeping {} in float: {} {:.6f}", layer->node, budget_.metric, after));
+      report_.steps.push_back({.action = "keep-float",
+                               .detail = layer->node,
+                               .reason = d.reason,
+                               .metric_before = metric,
+                               .metric_after = after});
+      report_.float_layers.push_back(layer->node);
+      metric = after;
+    }
+    return metric;
+  }
+
+  ir::Graph& graph_;
+  CalibrationSource& source_;
+  const QuantizeOptions& options_;
+  CalibrationStats stats_;
+  Budget budget_;
+  QuantizeReport report_;
+};
+
+}  // namespace
+
+Expected<ErrorBudget> ParseErrorBudget(std::string_view text) {
+  if (text == "auto" || text.empty()) return ErrorBudget{};
+  const size_t eq = text.find('=');
+  const std::string_view key = text.substr(0, eq);
+  std::string_view number = eq == std::string_view::npos ? "" : text.substr(eq + 1);
+  const bool percent = !number.empty() && number.back() == '%';
+  if (percent) number.remove_suffix(1);
+  double v = 0;
+  auto [ptr, ec] = std::from_chars(number.data(), number.data() + number.size(), v);
+  const bool parsed = !number.empty() && ec == std::errc() && ptr == number.data() + number.size();
+  if (percent) v /= 100.0;
+  if (!parsed || !(v > 0.0 && v <= 1.0) || (key != "cosine" && key != "top1")) {
+    return Status::Error("--max-error '" + std::string(text) +
+                         "': expected auto, cosine=C or top1=R with 0 < C, R <= 1 (e.g. "
+                         "cosine=0.999, top1=99%)");
+  }
+  return ErrorBudget{key == "top1" ? ErrorBudget::Metric::kTop1 : ErrorBudget::Metric::kCosine, v};
+}
+
+Expected<QuantizeReport> QuantizeModel(ir::Graph& graph, CalibrationSource& source,
+                                       const QuantizeOptions& options) {
+  return Quantizer(graph, source, options).Run();
+}
+
+}  // namespace kiln::quant

@@ -1,0 +1,195 @@
+#include "tools/kiln/quantize_flags.h"
+
+#include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <cmath>
+
+#include "passes/quantize/quantize_model.h"
+#include "tools/kiln/calib_folder.h"
+#include "tools/kiln/progress_bar.h"
+
+namespace kiln::cli {
+namespace {
+
+// JSON has no infinity: an exact (error-free) tensor's SQNR is null.
+nlohmann::json Number(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(); }
+
+nlohmann::json ErrorJson(const quant::ErrorStats& e) {
+  return {{"sqnr_db", Number(e.sqnr_db())}, {"cosine", Number(e.cosine())}};
+}
+
+std::string Db(double v) { return std::isfinite(v) ? fmt::format("{:.1f} dB", v) : "exact"; }
+
+std::string SchemeText(quant::ActivationScheme s) {
+  return s == quant::ActivationScheme::kZeroPointFree
+             ? "u8 activations (zero point 0) after ReLU, s8 symmetric elsewhere"
+             : "s8 activations with zero points";
+}
+
+// Layers by isolated SQNR, worst first.
+std::vector<const quant::LayerError*> Ranked(const quant::Evaluation& e) {
+  std::vector<const quant::LayerError*> order;
+  for (const quant::LayerError& l : e.layers) order.push_back(&l);
+  std::stable_sort(order.begin(), order.end(), [](const auto* a, const auto* b) {
+    return a->isolated.sqnr_db() < b->isolated.sqnr_db();
+  });
+  return order;
+}
+
+nlohmann::json ReportJson(const quant::QuantizeReport& r, const QuantizeFlags& flags,
+                          const std::string& target, quant::ActivationScheme scheme) {
+  nlohmann::json j;
+  j["scheme"] = flags.scheme;
+  j["target"] = target;
+  j["activations"] = SchemeText(scheme);
+  j["weights"] = "s8 symmetric per output channel, bias i32";
+  j["calibration"] = {{"samples", r.calibration_samples}, {"batches", r.calibration_batches}};
+  j["range_method"] = r.range_method;
+  j["budget"] = {{"metric", r.budget_metric},
+                 {"min", r.budget_value},
+                 {"measured", Number(r.metric)},
+                 {"met", r.budget_met}};
+  j["quantized_ops"] = r.quantized_ops;
+  j["float_layers"] = r.float_layers;
+  nlohmann::json steps = nlohmann::json::array();
+  for (const quant::RepairStep& s : r.steps) {
+    steps.push_back({{"action", s.action},
+                     {"detail", s.detail},
+                     {"reason", s.reason},
+                     {"before", Number(s.metric_before)},
+                     {"after", Number(s.metric_after)}});
+  }
+  j["repairs"] = steps;
+  nlohmann::json layers = nlohmann::json::array();
+  for (const quant::LayerError* l : Ranked(r.evaluation)) {
+    layers.push_back({{"node", l->node},
+                      {"kind", l->kind},
+                      {"isolated", ErrorJson(l->isolated)},
+                      {"accumulated", ErrorJson(l->accumulated)}});
+  }
+  j["layers"] = layers;
+  nlohmann::json outputs = nlohmann::json::array();
+  for (const quant::OutputError& o : r.evaluation.outputs) {
+    nlohmann::json out = {{"name", o.name}, {"error", ErrorJson(o.error)}};
+    if (o.classifier) out["top1_agreement"] = o.top1.rate();
+    outputs.push_back(out);
+  }
+  j["outputs"] = outputs;
+  return j;
+}
+
+void PrintTable(const quant::QuantizeReport& r, quant::ActivationScheme scheme, std::ostream& err) {
+  err << fmt::format("quantized {} op{} to int8: {}; s8 weights per output channel\n",
+                     r.quantized_ops, r.quantized_ops == 1 ? "" : "s", SchemeText(scheme));
+  err << fmt::format("calibration: {} sample{} in {} batch{}, range method {}\n",
+                     r.calibration_samples, r.calibration_samples == 1 ? "" : "s",
+                     r.calibration_batches, r.calibration_batches == 1 ? "" : "es", r.range_method);
+  for (const quant::OutputError& o : r.evaluation.outputs) {
+    std::string line = fmt::format("output '{}': cosine {:.6f}, SQNR {}", o.name, o.error.cosine(),
+                                   Db(o.error.sqnr_db()));
+    if (o.classifier) line += fmt::format(", top-1 agreement {:.2f}%", 100 * o.top1.rate());
+    err << line << "\n";
+  }
+  err << fmt::format("budget: {} >= {} on the calibration set: {} ({:.6f})\n", r.budget_metric,
+                     r.budget_value, r.budget_met ? "met" : "NOT MET", r.metric);
+  for (const quant::RepairStep& s : r.steps) {
+    err << fmt::format("repair: {} {}: {}\n", s.action, s.detail, s.reason);
+  }
+  err << fmt::format("{:<28} {:<8} {:>14} {:>9} {:>14} {:>9}\n", "layer (worst first)", "kind",
+                     "isolated SQNR", "cosine", "accum. SQNR", "cosine");
+  const std::vector<const quant::LayerError*> ranked = Ranked(r.evaluation);
+  const size_t shown = std::min<size_t>(ranked.size(), 12);
+  for (size_t i = 0; i < shown; ++i) {
+    const quant::LayerError& l = *ranked[i];
+    err << fmt::format("{:<28} {:<8} {:>14} {:>9.6f} {:>14} {:>9.6f}\n", l.node.substr(0, 28),
+                       l.kind, Db(l.isolated.sqnr_db()), l.isolated.cosine(),
+                       Db(l.accumulated.sqnr_db()), l.accumulated.cosine());
+  }
+  if (shown < ranked.size())
+    err << fmt::format("... {} more in the JSON report\n", ranked.size() - shown);
+  err << "kept in float: "
+      << (r.float_layers.empty() ? std::string("none")
+                                 : fmt::format("{}", fmt::join(r.float_layers, ", ")))
+      << "\n";
+}
+
+}  // namespace
+
+void AddQuantizeFlags(CLI::App* cmd, QuantizeFlags& flags) {
+  cmd->add_option("--quantize", flags.scheme,
+                  "Quantize: none (default) or int8 (static: calibrated activations, s8 weights "
+                  "per channel); needs --calib")
+      ->type_name("SCHEME");
+  cmd->add_option("--calib", flags.calib,
+                  "Calibration data: a folder of .npy files (one sample or batch each; a "
+                  "subfolder per input for several inputs)")
+      ->type_name("DIR");
+  cmd->add_option("--max-error", flags.max_error,
+                  "Error budget on the calibration set: auto (top1=0.99 for [N,C] outputs, "
+                  "else cosine=0.999), cosine=C or top1=R")
+      ->type_name("BUDGET");
+  cmd->add_option("--range-method", flags.range_method,
+                  "Activation ranges: minmax (default), percentile, entropy or mse; the repair "
+                  "tries the others if the budget fails")
+      ->type_name("METHOD");
+  cmd->add_flag("!--no-repair", flags.repair,
+                "Report the error but do not change methods or keep layers in float");
+  cmd->add_option("--calib-threads", flags.threads, "Threads for calibration (default 1)")
+      ->check(CLI::Range(1, 256));
+}
+
+bool WantsQuantization(const QuantizeFlags& flags) { return flags.scheme != "none"; }
+
+Status CheckQuantizeFlags(const QuantizeFlags& flags) {
+  if (flags.scheme == "none") {
+    if (!flags.calib.empty()) return Status::Error("--calib needs --quantize");
+    return Status::Ok();
+  }
+  if (flags.scheme == "int8-dynamic" || flags.scheme == "int4-weight") {
+    return Status::Error("--quantize " + flags.scheme +
+                         ": not available yet; static int8 (--quantize int8) is");
+  }
+  if (flags.scheme != "int8") {
+    return Status::Error("--quantize '" + flags.scheme +
+                         "': expected none, int8, int8-dynamic or int4-weight");
+  }
+  if (flags.calib.empty()) return Status::Error("--quantize int8 needs --calib DIR");
+  if (!quant::ParseRangeMethod(flags.range_method)) {
+    return Status::Error("--range-method '" + flags.range_method +
+                         "': expected minmax, percentile, entropy or mse");
+  }
+  Expected<quant::ErrorBudget> budget = quant::ParseErrorBudget(flags.max_error);
+  if (!budget) return budget.error();
+  return Status::Ok();
+}
+
+Expected<nlohmann::json> ApplyQuantizeFlags(ir::Graph& graph, const QuantizeFlags& flags,
+                                            const std::string& target,
+                                            const std::string& model_path, std::ostream& err) {
+  if (Status s = CheckQuantizeFlags(flags); !s.ok()) return s;
+  Expected<std::unique_ptr<FolderSource>> source = FolderSource::Open(flags.calib, graph);
+  if (!source) return source.error();
+
+  const quant::ActivationScheme scheme = target == "edge" ? quant::ActivationScheme::kAsymmetricS8
+                                                          : quant::ActivationScheme::kZeroPointFree;
+  ProgressBar bar(err, "calibrating", !flags.quiet && ProgressBar::StderrIsTerminal());
+  quant::QuantizeOptions options;
+  options.plan = {.scheme = scheme, .method = *quant::ParseRangeMethod(flags.range_method)};
+  options.budget = *quant::ParseErrorBudget(flags.max_error);
+  options.repair = flags.repair;
+  options.threads = flags.threads;
+  options.progress = [&](int64_t done, int64_t total) { bar.Update(done, total); };
+  options.log = [&](std::string_view line) {
+    bar.Done();
+    bar.SetLabel(std::string(line));
+  };
+  Expected<quant::QuantizeReport> report = quant::QuantizeModel(graph, **source, options);
+  bar.Done();
+  if (!report) return Status::Error(model_path + ": " + report.error().message());
+  if (!flags.quiet) PrintTable(*report, scheme, err);
+  return ReportJson(*report, flags, target, scheme);
+}
+
+}  // namespace kiln::cli
