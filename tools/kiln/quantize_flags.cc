@@ -20,6 +20,12 @@ nlohmann::json ErrorJson(const quant::ErrorStats& e) {
   return {{"sqnr_db", Number(e.sqnr_db())}, {"cosine", Number(e.cosine())}};
 }
 
+// The end of a long node name ("/encoder/layers.3/linear2/MatMul") tells the most.
+std::string ShortName(const std::string& name, size_t width) {
+  if (name.size() <= width) return name;
+  return "..." + name.substr(name.size() - (width - 3));
+}
+
 std::string Db(double v) { return std::isfinite(v) ? fmt::format("{:.1f} dB", v) : "exact"; }
 
 std::string SchemeText(quant::ActivationScheme s) {
@@ -97,13 +103,13 @@ void PrintTable(const quant::QuantizeReport& r, quant::ActivationScheme scheme, 
   for (const quant::RepairStep& s : r.steps) {
     err << fmt::format("repair: {} {}: {}\n", s.action, s.detail, s.reason);
   }
-  err << fmt::format("{:<28} {:<8} {:>14} {:>9} {:>14} {:>9}\n", "layer (worst first)", "kind",
+  err << fmt::format("{:<36} {:<8} {:>14} {:>9} {:>14} {:>9}\n", "layer (worst first)", "kind",
                      "isolated SQNR", "cosine", "accum. SQNR", "cosine");
   const std::vector<const quant::LayerError*> ranked = Ranked(r.evaluation);
   const size_t shown = std::min<size_t>(ranked.size(), 12);
   for (size_t i = 0; i < shown; ++i) {
     const quant::LayerError& l = *ranked[i];
-    err << fmt::format("{:<28} {:<8} {:>14} {:>9.6f} {:>14} {:>9.6f}\n", l.node.substr(0, 28),
+    err << fmt::format("{:<36} {:<8} {:>14} {:>9.6f} {:>14} {:>9.6f}\n", ShortName(l.node, 36),
                        l.kind, Db(l.isolated.sqnr_db()), l.isolated.cosine(),
                        Db(l.accumulated.sqnr_db()), l.accumulated.cosine());
   }
