@@ -55,10 +55,16 @@ Problem CheckSameShape(const Op& op, int operand = 0) {
                 in.ToString());
 }
 
+// A quantized tensor holds real numbers (scale * (q - zero_point)): an op reading or writing one
+// computes on those (docs/ir.md, "Quantized operands"), so for type agreement it counts as f32.
+ScalarType ValueScalar(const TensorType* t) {
+  return t->is_quantized() ? ScalarType::kF32 : t->scalar();
+}
+
 Problem CheckSameScalar(const Op& op, int operand = 0) {
   const TensorType* in = OperandType(op, operand);
   const TensorType* out = ResultType(op);
-  if (in->scalar() == out->scalar()) return std::nullopt;
+  if (ValueScalar(in) == ValueScalar(out)) return std::nullopt;
   return StrCat("result 0 is ", Scalar(out), ", but operand ", operand, " is ", Scalar(in));
 }
 

@@ -4,6 +4,7 @@
 #include "passes/fusion/register.h"
 #include "passes/layout/register.h"
 #include "passes/patterns/register.h"
+#include "passes/quantize/register.h"
 #include "passes/shapes/register.h"
 
 namespace kiln {
@@ -14,6 +15,7 @@ void RegisterAllPasses(PassRegistry& registry) {
   RegisterPatternPasses(registry);
   RegisterFusionPasses(registry);
   RegisterLayoutPasses(registry);
+  RegisterQuantizePasses(registry);
   RegisterStandardPipelines(registry);
 }
 

@@ -18,6 +18,28 @@ Status FromRt(const rt::Status& status) {
   return status.ok() ? Status::Ok() : Status::Error(status.message());
 }
 
+Expected<QuantParams> QuantParamsOf(const ir::TensorType& type) {
+  if (!type.quant()) return Status::Error("type " + type.ToString() + " has no quantization spec");
+  const ir::QuantSpec& spec = *type.quant();
+  QuantParams p;
+  switch (spec.granularity) {
+    case ir::QuantGranularity::kPerTensor:
+      p.granularity = QuantGranularity::kPerTensor;
+      break;
+    case ir::QuantGranularity::kPerAxis:
+      p.granularity = QuantGranularity::kPerAxis;
+      break;
+    case ir::QuantGranularity::kPerBlock:
+      p.granularity = QuantGranularity::kPerBlock;
+      break;
+  }
+  p.axis = spec.axis;
+  p.block_size = spec.block_size;
+  p.scales = spec.scales;
+  p.zero_points = spec.zero_points;
+  return p;
+}
+
 Status SetResult(OpKernelContext& ctx, int i, rt::Result<Tensor> tensor) {
   if (!tensor.ok()) return FromRt(tensor.status());
   const DType want = DTypeOf(ctx.result_type(i).scalar());

@@ -19,6 +19,7 @@
 #include "ir/scalar_type.h"
 #include "ir/status.h"
 #include "ir/tensor_type.h"
+#include "runtime/reference/kernels/quantize.h"
 #include "runtime/reference/kernels/tensor.h"
 
 namespace kiln::ref {
@@ -35,9 +36,20 @@ struct OpKernelContext {
   const Tensor* operand(int i) const {
     return i < static_cast<int>(operands.size()) ? operands[i] : nullptr;
   }
+  // For an op on quantized types other than quantize/dequantize (docs/ir.md, "Quantized
+  // operands"): the float types it computes in, one per operand and result. The interpreter
+  // dequantizes the operands before and quantizes the results after the kernel, so a kernel
+  // only ever sees float tensors there. Empty otherwise.
+  std::span<const ir::TensorType* const> real_operand_types = {};
+  std::span<const ir::TensorType* const> real_result_types = {};
+
   // The op's result types say the element type (and QuantSpec) of each result.
-  const ir::TensorType& result_type(int i = 0) const { return *op.result(i)->type(); }
-  const ir::TensorType& operand_type(int i) const { return *op.operand(i)->type(); }
+  const ir::TensorType& result_type(int i = 0) const {
+    return real_result_types.empty() ? *op.result(i)->type() : *real_result_types[i];
+  }
+  const ir::TensorType& operand_type(int i) const {
+    return real_operand_types.empty() ? *op.operand(i)->type() : *real_operand_types[i];
+  }
 };
 
 // Returns an error whose message says what is wrong ("operand 1 has shape [3] but ..."); the
@@ -57,6 +69,8 @@ class OpKernelTable {
 DType DTypeOf(ir::ScalarType scalar);
 // Converts a kernel's rt::Status into a kiln::Status.
 Status FromRt(const rt::Status& status);
+// The kernels' mirror of a quantized type's QuantSpec; an error for a type without one.
+Expected<QuantParams> QuantParamsOf(const ir::TensorType& type);
 
 // Moves a kernel's tensor into result `i` of `ctx` after checking its dtype against the op's
 // result type (the executor checks again, for kernels that fill results themselves); a

@@ -7,27 +7,8 @@ namespace kiln::ref {
 namespace {
 
 Expected<QuantParams> ParamsOf(const ir::TensorType& type, const char* side) {
-  if (!type.quant()) {
-    return Status::Error(std::string(side) + " type " + type.ToString() +
-                         " has no quantization spec");
-  }
-  const ir::QuantSpec& spec = *type.quant();
-  QuantParams p;
-  switch (spec.granularity) {
-    case ir::QuantGranularity::kPerTensor:
-      p.granularity = QuantGranularity::kPerTensor;
-      break;
-    case ir::QuantGranularity::kPerAxis:
-      p.granularity = QuantGranularity::kPerAxis;
-      break;
-    case ir::QuantGranularity::kPerBlock:
-      p.granularity = QuantGranularity::kPerBlock;
-      break;
-  }
-  p.axis = spec.axis;
-  p.block_size = spec.block_size;
-  p.scales = spec.scales;
-  p.zero_points = spec.zero_points;
+  Expected<QuantParams> p = QuantParamsOf(type);
+  if (!p) return Status::Error(std::string(side) + " " + p.error().message());
   return p;
 }
 

@@ -105,6 +105,12 @@ class ReferenceExecutor final : public Executor {
   };
 
   void Prepare(const ir::Graph& graph);
+  // The float types of an op on quantized types (docs/ir.md, "Quantized operands").
+  void PrepareRealTypes(const ir::Op& op);
+  // Runs `fn` on the real values of an op on quantized types: operands dequantized first,
+  // results quantized after.
+  Status RunOnRealValues(const ir::Op& op, OpKernelFn fn, std::vector<const Tensor*>& operands,
+                         std::vector<Tensor>& results, int threads) const;
   void BindConstants(const ir::Graph& graph, Scope& scope) const;
   Status RunGraph(const ir::Graph& graph, Scope& scope, RunState& state, bool top) const;
   Status RunOp(const ir::Op& op, Scope& scope, RunState& state, std::vector<Tensor>& results) const;
@@ -118,7 +124,59 @@ class ReferenceExecutor final : public Executor {
   // not be mapped (reported only if it is read).
   std::unordered_map<const ir::Value*, Tensor> constants_;
   std::unordered_map<const ir::Value*, std::string> constant_problems_;
+  struct RealTypes {
+    std::vector<const ir::TensorType*> operands, results;
+  };
+  std::unordered_map<const ir::Op*, RealTypes> real_types_;
 };
+
+void ReferenceExecutor::PrepareRealTypes(const ir::Op& op) {
+  if (op.kind() == ir::OpKind::kQuantize || op.kind() == ir::OpKind::kDequantize) return;
+  bool any = false;
+  for (const ir::Value* v : op.operands()) any = any || (v && v->type()->is_quantized());
+  for (int i = 0; i < op.num_results(); ++i) any = any || op.result(i)->type()->is_quantized();
+  if (!any) return;
+  ir::Context& ctx = op.graph()->context();
+  auto real = [&](const ir::Value* v) -> const ir::TensorType* {
+    if (v == nullptr) return nullptr;
+    const ir::TensorType* t = v->type();
+    return t->is_quantized() ? ctx.GetType(ir::ScalarType::kF32, t->shape()) : t;
+  };
+  RealTypes& types = real_types_[&op];
+  for (const ir::Value* v : op.operands()) types.operands.push_back(real(v));
+  for (int i = 0; i < op.num_results(); ++i) types.results.push_back(real(op.result(i)));
+}
+
+Status ReferenceExecutor::RunOnRealValues(const ir::Op& op, OpKernelFn fn,
+                                          std::vector<const Tensor*>& operands,
+                                          std::vector<Tensor>& results, int threads) const {
+  const RealTypes& types = real_types_.at(&op);
+  std::vector<Tensor> dequantized(operands.size());
+  for (size_t i = 0; i < operands.size(); ++i) {
+    const ir::Value* v = op.operand(static_cast<int>(i));
+    if (v == nullptr || !v->type()->is_quantized()) continue;
+    Expected<QuantParams> p = QuantParamsOf(*v->type());
+    if (!p) return Status::Error(StrCat("operand ", i, ": ", p.error().message()));
+    rt::Result<Tensor> real = Dequantize(*operands[i], *p);
+    if (!real.ok()) return Status::Error(StrCat("operand ", i, ": ", real.status().message()));
+    dequantized[i] = std::move(*real);
+    operands[i] = &dequantized[i];
+  }
+  OpKernelContext ctx{op, operands, results, threads};
+  ctx.real_operand_types = types.operands;
+  ctx.real_result_types = types.results;
+  if (Status s = fn(ctx); !s.ok()) return s;
+  for (int i = 0; i < op.num_results(); ++i) {
+    const ir::TensorType& t = *op.result(i)->type();
+    if (!t.is_quantized() || results[i].dtype() != DType::kF32) continue;
+    Expected<QuantParams> p = QuantParamsOf(t);
+    if (!p) return Status::Error(StrCat("result ", i, ": ", p.error().message()));
+    rt::Result<Tensor> q = Quantize(results[i], *p, DTypeOf(t.scalar()));
+    if (!q.ok()) return Status::Error(StrCat("result ", i, ": ", q.status().message()));
+    results[i] = std::move(*q);
+  }
+  return Status::Ok();
+}
 
 void ReferenceExecutor::Prepare(const ir::Graph& graph) {
   for (int i = 0; i < graph.num_constants(); ++i) {
@@ -156,6 +214,7 @@ void ReferenceExecutor::Prepare(const ir::Graph& graph) {
       if (v->graph() == &graph && v->is_op_result()) last_use[v] = ops.size();
     }
     ops.push_back(op);
+    PrepareRealTypes(*op);
     for (int r = 0; r < op->num_regions(); ++r) Prepare(op->region(r));
   }
   std::unordered_set<const ir::Value*> outputs;
@@ -264,8 +323,12 @@ Status ReferenceExecutor::RunOp(const ir::Op& op, Scope& scope, RunState& state,
     operands[i] = scope.Find(v);
     if (operands[i] == nullptr) return MissingValue(*v, StrCat("operand ", i));
   }
-  OpKernelContext ctx{op, operands, results, state.threads};
-  if (Status s = fn(ctx); !s.ok()) return s;
+  if (real_types_.count(&op)) {
+    if (Status s = RunOnRealValues(op, fn, operands, results, state.threads); !s.ok()) return s;
+  } else {
+    OpKernelContext ctx{op, operands, results, state.threads};
+    if (Status s = fn(ctx); !s.ok()) return s;
+  }
 
   for (int i = 0; i < op.num_results(); ++i) {
     const Tensor& t = results[i];

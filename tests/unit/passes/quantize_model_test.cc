@@ -234,6 +234,42 @@ TEST_F(QuantizeModelTest, RepairStopsAsSoonAsTheBudgetHolds) {
   EXPECT_GT(r->quantized_ops, 0);
 }
 
+// fold-qdq: the same numbers, bit for bit, with int8 flowing from conv to conv.
+TEST_F(QuantizeModelTest, FoldQdqKeepsTheNumbersAndMakesIntegerOps) {
+  TensorListSource source = Samples(2);
+  Expected<QuantizeReport> r =
+      QuantizeModel(*graph_, source, {.budget = {ErrorBudget::Metric::kCosine, 0.9}});
+  ASSERT_TRUE(r.ok()) << r.error().message();
+  source.Rewind();
+  std::vector<ref::Tensor> x = **source.Next();
+  auto run = [&](const ir::Graph& g) {
+    Expected<std::vector<ref::Tensor>> y = ref::CreateReferenceExecutor(g)->Run(x);
+    EXPECT_TRUE(y.ok()) << y.error().message();
+    const float* p = (*y)[0].data<float>();
+    return std::vector<float>(p, p + (*y)[0].num_elements());
+  };
+  const std::vector<float> qdq = run(*graph_);
+  ASSERT_TRUE(testing::RunPipelineOn(*graph_, "fold-qdq,dce").ok());
+  ASSERT_TRUE(ir::VerifyGraph(*graph_).ok()) << ir::VerifyGraph(*graph_).message();
+  EXPECT_EQ(run(*graph_), qdq);
+
+  const ir::Op* conv1 = OpNamed(*graph_, "Conv_1");
+  const ir::Op* conv2 = OpNamed(*graph_, "Conv_2");
+  EXPECT_EQ(conv1->operand(0)->type()->scalar(), ir::ScalarType::kI8);   // the input's grid
+  EXPECT_EQ(conv1->operand(1)->type()->scalar(), ir::ScalarType::kI8);   // the weight constant
+  EXPECT_EQ(conv1->operand(2)->type()->scalar(), ir::ScalarType::kI32);  // the bias constant
+  EXPECT_EQ(conv1->result(0)->type()->scalar(), ir::ScalarType::kU8);    // after its ReLU
+  EXPECT_EQ(conv2->operand(0), conv1->result(0));                        // int8 from op to op
+  EXPECT_EQ(conv2->result(0)->type()->scalar(), ir::ScalarType::kF32);   // read by the pool
+  int quantize = 0, dequantize = 0;
+  for (const ir::Op* op : graph_->ops()) {
+    quantize += op->kind() == ir::OpKind::kQuantize;
+    dequantize += op->kind() == ir::OpKind::kDequantize;
+  }
+  EXPECT_EQ(quantize, 2);  // the input and the flatten's result
+  EXPECT_EQ(dequantize, 0);
+}
+
 TEST(ErrorBudgetTest, Parses) {
   EXPECT_EQ(ParseErrorBudget("cosine=0.999")->metric, ErrorBudget::Metric::kCosine);
   EXPECT_DOUBLE_EQ(ParseErrorBudget("top1=99%")->value, 0.99);
