@@ -15,6 +15,7 @@
 #include "frontends/onnx/graph_import.h"
 #include "frontends/onnx/import_state.h"
 #include "frontends/onnx/inference_guard.h"
+#include "frontends/onnx/reshape_ranks.h"
 #include "ir/str_cat.h"
 #include "ir/verifier.h"
 
@@ -108,19 +109,33 @@ void ForgetInventedSymbols(const onnx::ModelProto& original, onnx::ModelProto& i
   });
 }
 
-// Runs ONNX shape inference on a copy without large weights; failures are not fatal, since
-// value_info and output types may still give every type.
+// Failures are not fatal: what was inferred before them is kept, and value_info and output
+// types may still give every type.
+void RunShapeInference(onnx::ModelProto& model) {
+  try {
+    onnx::ShapeInferenceOptions options(/*check_type_val=*/false, /*strict_mode_val=*/0,
+                                        /*data_prop_val=*/true);
+    onnx::shape_inference::InferShapes(model, &GuardedSchemaRegistry(), options);
+  } catch (const std::exception&) {
+    // Keep what was inferred before the failure.
+  }
+}
+
+// Runs ONNX shape inference on a copy without large weights. Reshape results ONNX leaves
+// unranked get the rank of their target's length, and inference runs again so the ranks reach
+// the ops after them (reshape_ranks.h); each round ranks at least one more Reshape.
 onnx::ModelProto InferredCopy(const onnx::ModelProto& model) {
   onnx::ModelProto copy = model;
   for (onnx::TensorProto& t : *copy.mutable_graph()->mutable_initializer()) {
     if (t.raw_data().size() > kShapeInferenceDataLimit) t.clear_raw_data();
   }
-  try {
-    onnx::ShapeInferenceOptions options(/*check_type_val=*/false, /*strict_mode_val=*/0,
-                                        /*data_prop_val=*/true);
-    onnx::shape_inference::InferShapes(copy, &GuardedSchemaRegistry(), options);
-  } catch (const std::exception&) {
-    // Keep what was inferred before the failure.
+  RunShapeInference(copy);
+  // At most kMaxReshapeRounds extra rounds, so a hostile model of many chained Reshapes cannot
+  // make import quadratic (PP-OCRv4's recognizer needs 3).
+  constexpr int kMaxReshapeRounds = 16;
+  for (int round = 0; round < kMaxReshapeRounds && AddReshapeRanks(*copy.mutable_graph());
+       ++round) {
+    RunShapeInference(copy);
   }
   ForgetInventedSymbols(model, copy);
   return copy;
