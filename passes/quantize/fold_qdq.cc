@@ -1,5 +1,7 @@
 #include "passes/quantize/fold_qdq.h"
 
+#include <unordered_set>
+
 #include "passes/match.h"
 #include "passes/pass_context.h"
 
@@ -21,7 +23,9 @@ ir::Value* DequantizedFrom(const ir::Value* v) {
 
 PassResult FoldQdqPass::run(ir::Graph& graph, PassContext& ctx) {
   int folded = 0, quantize_folded = 0;
+  std::unordered_set<const ir::Op*> erased;  // quantize ops later in the list, gone already
   for (ir::Op* op : graph.OpList()) {
+    if (erased.count(op)) continue;
     if (!Foldable(op->kind()) || op->num_results() != 1 || !IsPlainF32(op->result(0)->type())) {
       continue;
     }
@@ -38,6 +42,7 @@ PassResult FoldQdqPass::run(ir::Graph& graph, PassContext& ctx) {
     y->set_type(yq->type());
     yq->ReplaceAllUsesWith(y);
     if (!yq->name().empty()) y->set_name(yq->name());
+    erased.insert(quantize);
     graph.EraseOp(quantize);
     ++quantize_folded;
   }
