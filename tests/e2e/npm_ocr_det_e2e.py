@@ -23,18 +23,12 @@ import time
 
 import numpy as np
 
-from output_compare import run
+from output_compare import only_output, run
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "tools", "models", "npm"))
 from eval_ocr_det import describe, evaluate  # noqa: E402
 
-
-def only_output(directory):
-    files = [f for f in os.listdir(directory) if f.endswith(".npy")]
-    if len(files) != 1:
-        sys.exit(f"npm_ocr_det_e2e: error: expected one output in {directory}, found {files}")
-    return np.load(os.path.join(directory, files[0]))
 
 
 def main():

@@ -31,6 +31,15 @@ def outputs(directory):
             if f.endswith(".npy")}
 
 
+def only_output(directory):
+    """The one .npy output in `directory` (a classifier's logits, a detector's map)."""
+    files = [f for f in os.listdir(directory) if f.endswith(".npy")]
+    if len(files) != 1:
+        sys.exit(f"{os.path.basename(sys.argv[0])}: error: expected one output in {directory}, "
+                 f"found {files}")
+    return np.load(os.path.join(directory, files[0]))
+
+
 def compare(label, actual, expected, min_cosine, max_rel_err):
     """Prints one PASS/FAIL line per output; True when every output is within the limits."""
     if set(actual) != set(expected):

@@ -24,19 +24,13 @@ import sys
 
 import numpy as np
 
-from output_compare import run
+from output_compare import only_output, run
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 RUN_MODEL_JS = os.path.join(ROOT, "tests", "oracle", "run_model.js")
 ORT_MIN_COSINE = 0.9999
 ORT_MIN_TOP1 = 0.99
 
-
-def only_output(directory):
-    files = [f for f in os.listdir(directory) if f.endswith(".npy")]
-    if len(files) != 1:
-        sys.exit(f"quantize_e2e: error: expected one output in {directory}, found {files}")
-    return np.load(os.path.join(directory, files[0]))
 
 
 def main():

@@ -26,13 +26,13 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 import python_deps  # noqa: E402
+from licence_text import WORDS_DIR, licence_text  # noqa: E402
 
 np = python_deps.require("numpy")
 Image = python_deps.require("PIL.Image")
 ImageDraw = python_deps.require("PIL.ImageDraw")
 ImageFont = python_deps.require("PIL.ImageFont")
 
-WORDS_DIR = "/usr/share/common-licenses"
 # Pinned, not globbed: fonts-dejavu-extra would otherwise change the pages.
 FONTS = [
     "/usr/share/fonts/truetype/dejavu/" + f
@@ -51,14 +51,7 @@ MARGIN = 12  # minimum gap between two lines' boxes, pixels
 
 
 def load_words():
-    names = sorted(os.listdir(WORDS_DIR))
-    text = []
-    for name in names:
-        path = os.path.join(WORDS_DIR, name)
-        if os.path.isfile(path):
-            with open(path, errors="ignore") as f:
-                text.append(f.read())
-    words = re.findall(r"[A-Za-z0-9]{2,12}", " ".join(text))
+    words = re.findall(r"[A-Za-z0-9]{2,12}", licence_text())
     if len(words) < 1000:
         python_deps.fail(f"too few words in {WORDS_DIR} ({len(words)})")
     return words

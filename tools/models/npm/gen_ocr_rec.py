@@ -27,13 +27,14 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 import python_deps  # noqa: E402
+from licence_text import WORDS_DIR, licence_text  # noqa: E402
 
 np = python_deps.require("numpy")
 Image = python_deps.require("PIL.Image")
 ImageDraw = python_deps.require("PIL.ImageDraw")
 ImageFont = python_deps.require("PIL.ImageFont")
 
-from gen_ocr_det import WORDS_DIR, load_fonts  # noqa: E402  (same pinned fonts)
+from gen_ocr_det import load_fonts  # noqa: E402  (same pinned fonts)
 
 HEIGHT, WIDTH = 48, 320  # PaddleOCR's rec_image_shape 3,48,320
 CODE_CHARS = "ABCDEFGHJKLMNPQRSTUVWXYZ0123456789"
@@ -41,13 +42,7 @@ CODE_CHARS = "ABCDEFGHJKLMNPQRSTUVWXYZ0123456789"
 
 def load_vocabulary():
     """Sorted distinct words of 3-12 letters from the licence texts."""
-    text = []
-    for name in sorted(os.listdir(WORDS_DIR)):
-        path = os.path.join(WORDS_DIR, name)
-        if os.path.isfile(path):
-            with open(path, errors="ignore") as f:
-                text.append(f.read())
-    vocab = sorted(set(re.findall(r"[A-Za-z]{3,12}", " ".join(text))))
+    vocab = sorted(set(re.findall(r"[A-Za-z]{3,12}", licence_text())))
     if len(vocab) < 1000:
         python_deps.fail(f"too few distinct words in {WORDS_DIR} ({len(vocab)})")
     return vocab

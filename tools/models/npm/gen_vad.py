@@ -31,11 +31,11 @@ import wave
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 import python_deps  # noqa: E402
+from licence_text import WORDS_DIR, licence_text  # noqa: E402
 
 np = python_deps.require("numpy")
 signal = python_deps.require("scipy.signal")
 
-WORDS_DIR = "/usr/share/common-licenses"
 RATE, FRAME = 16000, 512
 VOICES = ["en-us", "en-gb", "en-gb-scotland", "en-gb-x-rp", "en-029", "en-gb-x-gbcwmd"]
 VARIANTS = ["", "+f1", "+f2", "+f3", "+m1", "+m3", "+klatt"]  # not +whisper: it is unvoiced
@@ -44,13 +44,7 @@ PEAK_DB, ENERGY_WINDOW, HANGOVER = 35, 320, 1600  # labels: dB below peak, 20 ms
 
 
 def load_words():
-    text = []
-    for name in sorted(os.listdir(WORDS_DIR)):
-        path = os.path.join(WORDS_DIR, name)
-        if os.path.isfile(path):
-            with open(path, errors="ignore") as f:
-                text.append(f.read())
-    words = re.findall(r"[A-Za-z]{2,12}", " ".join(text))
+    words = re.findall(r"[A-Za-z]{2,12}", licence_text())
     if len(words) < 1000:
         python_deps.fail(f"too few words in {WORDS_DIR} ({len(words)})")
     return words
