@@ -64,9 +64,18 @@ Status RunPipeline(ir::Graph& graph, const Target& target, const CompileOptions&
   const std::string pipeline =
       options.pipeline ? *options.pipeline : std::string(PipelineForLevel(options.opt_level));
   if (Status s = pm.AddPipeline(pipeline); !s.ok()) return s;
-  target.add_legalization(pm);
+  PassManager legalize(registry, {.verify_each = options.verify_each});
+  target.add_legalization(legalize);
   pipeline_text = pm.PipelineString();
-  return pm.Run(graph);
+  const std::string legalization = legalize.PipelineString();
+  if (!legalization.empty()) {
+    pipeline_text += (pipeline_text.empty() ? "" : ",") + legalization;
+  }
+  if (Status s = pm.Run(graph); !s.ok()) return s;
+  if (options.after_pipeline) {
+    if (Status s = options.after_pipeline(graph); !s.ok()) return s;
+  }
+  return legalize.Run(graph);
 }
 
 // Every op must run on the target; the first one that cannot is named, with a count of the rest.

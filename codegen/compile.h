@@ -1,6 +1,7 @@
 // Compiles an IR graph for one target into `.kiln` artifact bytes: the whole codegen flow.
 //
-// Steps: run the pass pipeline (-O2's `optimize` by default), then the target's legalization;
+// Steps: run the pass pipeline (-O2's `optimize` by default), `after_pipeline` if set (the
+// quantizer), then the target's legalization;
 // check that the target supports every op (the error names the node); make every graph output
 // an op result (codegen/materialize_outputs.h); bind each symbolic dim to its bound (1 unless
 // `max_dims` says otherwise) and work out every buffer's dims at the bounds; plan the arena
@@ -13,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -38,6 +40,10 @@ struct CompileOptions {
   std::map<std::string, std::string> metadata = {};
   std::string compiler_version = std::string(CompilerVersion());
   bool verify_each = true;  // verify the graph after every pass
+  // Runs between the pipeline and the target's legalization, on the optimized float graph:
+  // `kiln compile --quantize` quantizes there (the fusions decide what one quantized op covers,
+  // and legalization lowers the quantized form). An error stops the compilation.
+  std::function<Status(ir::Graph&)> after_pipeline = nullptr;
 };
 
 // What a compilation did, for `kiln compile --report` and the one-line summary.

@@ -22,6 +22,12 @@
 namespace kiln::ir {
 namespace {
 
+// Equal types, or quantized types of one scalar and shape that differ in their parameters.
+bool SameExceptQuantParams(const TensorType& a, const TensorType& b) {
+  if (&a == &b) return true;
+  return a.is_quantized() && b.is_quantized() && a.scalar() == b.scalar() && a.shape() == b.shape();
+}
+
 bool IsIdent(std::string_view s) {
   if (s.empty() || !(std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_')) return false;
   return std::all_of(s.begin(), s.end(), [](char c) {
@@ -357,8 +363,11 @@ class Verifier {
         return OpError(op, a.error().message());
       }
     }
-    // The residual is added elementwise, without broadcasting: exactly the result's type.
-    if (const Value* r = ResidualOf(op); r && r->type() != op.result(0)->type()) {
+    // The residual is added elementwise, without broadcasting: the result's shape and scalar
+    // type (a quantized residual may have its own quantization parameters: the add is on real
+    // values).
+    if (const Value* r = ResidualOf(op);
+        r && !SameExceptQuantParams(*r->type(), *op.result(0)->type())) {
       return OpError(op, StrCat("residual operand ", kResidualOperand, NameSuffix(r), " has type ",
                                 r->type()->ToString(), ", but the result has ",
                                 op.result(0)->type()->ToString(), "; they must be equal"));

@@ -1,9 +1,12 @@
 #include "codegen/cloud/cloud_target.h"
 
 #include <cassert>
+#include <memory>
 
+#include "codegen/cloud/cloud_quantized.h"
 #include "ir/layout.h"
 #include "ir/str_cat.h"
+#include "passes/quantize/expand_quantized.h"
 
 namespace kiln::codegen {
 namespace {
@@ -83,6 +86,7 @@ Status CloudTarget::check_supported(const ir::Op& op) const {
     return Status::Error(ir::StrCat("op '", op.kind_name(), "' with layout \"NHWC\" is not ",
                                     "supported by target '", name(), "' (NCHW only)"));
   }
+  if (TouchesQuantized(op)) return CheckCloudQuantized(op);
   return CheckSupportedF32(op, kSupportedOps, name());
 }
 
@@ -90,8 +94,16 @@ void CloudTarget::add_legalization(PassManager& pm) const {
   // oneDNN adds a conv's or linear's residual as a sum post-op, in place over the residual's
   // buffer, and applies the activation after it: fuse `add` (and a following activation) into
   // the op. Shapes first, so the residual's type equals the result's wherever it can.
-  [[maybe_unused]] Status s =
-      pm.AddPipeline("infer-shapes,fixpoint(fuse-residual-add,fuse-activation,dce)");
+  //
+  // A quantized graph (QDQ form) first becomes ops on quantized types (fold-qdq), and again
+  // after the fusions, which folds the quantize after a fused residual add; the ops the runtime
+  // cannot run quantized are expanded back to float between dequantize and quantize.
+  [[maybe_unused]] Status s = pm.AddPipeline(
+      "fold-qdq,infer-shapes,fixpoint(fuse-residual-add,fuse-activation,dce),fold-qdq");
+  assert(s.ok() && "the cloud legalization pipeline names registered passes");
+  pm.AddPass(std::make_unique<ExpandQuantizedPass>(
+      [](const ir::Op& op) { return CheckCloudQuantized(op).ok(); }));
+  s = pm.AddPipeline("dce");
   assert(s.ok() && "the cloud legalization pipeline names registered passes");
 }
 

@@ -19,6 +19,26 @@ ir::Value* DequantizedFrom(const ir::Value* v) {
   return dq == nullptr ? nullptr : dq->operand(0);
 }
 
+// v itself when it is quantized, its source when it is dequantize(source), else null.
+ir::Value* QuantizedForm(ir::Value* v) {
+  if (v != nullptr && v->type()->is_quantized()) return v;
+  return DequantizedFrom(v);
+}
+
+// The operand conv and linear add after the op (fuse-residual-add); -1 for the others.
+int ResidualIndex(const ir::Op& op) {
+  const bool has = op.kind() == ir::OpKind::kConv || op.kind() == ir::OpKind::kLinear;
+  return has && op.num_operands() > 3 ? 3 : -1;
+}
+
+// The quantize that is the only use of `y`, in y's graph; else null.
+ir::Op* OnlyQuantizeUse(ir::Graph& graph, ir::Value* y) {
+  if (y->uses().size() != 1 || y->uses()[0].is_graph_output()) return nullptr;
+  ir::Op* quantize = y->uses()[0].op;
+  if (quantize->kind() != ir::OpKind::kQuantize || quantize->graph() != &graph) return nullptr;
+  return quantize;
+}
+
 }  // namespace
 
 PassResult FoldQdqPass::run(ir::Graph& graph, PassContext& ctx) {
@@ -29,22 +49,38 @@ PassResult FoldQdqPass::run(ir::Graph& graph, PassContext& ctx) {
     if (!Foldable(op->kind()) || op->num_results() != 1 || !IsPlainF32(op->result(0)->type())) {
       continue;
     }
-    if (DequantizedFrom(op->operand(0)) == nullptr) continue;
+    if (QuantizedForm(op->operand(0)) == nullptr) continue;
+    const int residual = ResidualIndex(*op);
+    bool changed = false;
     for (int i = 0; i < op->num_operands(); ++i) {
-      if (ir::Value* source = DequantizedFrom(op->operand(i))) op->SetOperand(i, source);
+      if (i == residual) continue;
+      if (ir::Value* source = DequantizedFrom(op->operand(i))) {
+        op->SetOperand(i, source);
+        changed = true;
+      }
     }
-    ++folded;
     ir::Value* y = op->result(0);
-    if (y->uses().size() != 1 || y->uses()[0].is_graph_output()) continue;
-    ir::Op* quantize = y->uses()[0].op;
-    if (quantize->kind() != ir::OpKind::kQuantize || quantize->graph() != &graph) continue;
-    ir::Value* yq = quantize->result(0);
-    y->set_type(yq->type());
-    yq->ReplaceAllUsesWith(y);
-    if (!yq->name().empty()) y->set_name(yq->name());
-    erased.insert(quantize);
-    graph.EraseOp(quantize);
-    ++quantize_folded;
+    ir::Op* quantize = OnlyQuantizeUse(graph, y);
+    ir::Value* residual_source = residual >= 0 ? QuantizedForm(op->operand(residual)) : nullptr;
+    if (quantize != nullptr && residual >= 0) {
+      // Integer kernels add the residual in the result's type (oneDNN's sum post-op): fold the
+      // quantize only when the residual has a quantized form of the same scalar type.
+      const bool same = residual_source != nullptr &&
+                        residual_source->type()->scalar() == quantize->result(0)->type()->scalar();
+      if (!same) quantize = nullptr;
+    }
+    if (quantize != nullptr) {
+      if (residual >= 0) op->SetOperand(residual, residual_source);
+      ir::Value* yq = quantize->result(0);
+      y->set_type(yq->type());
+      yq->ReplaceAllUsesWith(y);
+      if (!yq->name().empty()) y->set_name(yq->name());
+      erased.insert(quantize);
+      graph.EraseOp(quantize);
+      ++quantize_folded;
+      changed = true;
+    }
+    if (changed) ++folded;
   }
   ctx.AddStatistic("ops-folded", folded);
   ctx.AddStatistic("quantize-folded", quantize_folded);

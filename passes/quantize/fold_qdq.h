@@ -1,10 +1,15 @@
 // QDQ folding (`fold-qdq`): turns the QDQ form the quantizer writes (docs/quantization.md) into
 // ops on quantized types (docs/ir.md, "Quantized operands"), the form targets lower to integer
-// kernels. For a conv, gemm, linear or matmul whose operand 0 is dequantize(x) of a quantized x:
+// kernels. For a conv, gemm, linear or matmul with a float result whose operand 0 is quantized
+// or dequantize(x) of a quantized x:
 //   - every operand that is dequantize(v) reads v instead (activations, i8 weight constants,
-//     i32 bias constants);
+//     i32 bias constants), except the residual of conv and linear (operand 3);
 //   - if the op's only use is quantize, the op produces the quantized type itself and the
-//     quantize goes.
+//     quantize goes; with a residual, only when the residual is (the dequantize of) a value of
+//     the same quantized scalar type, which the op then reads instead. Integer kernels add the
+//     residual in the result's type.
+// Run again after fuse-residual-add and fuse-activation (cloud legalization), it folds the
+// quantize that follows a fused residual add and activation.
 //
 //   %d = dequantize(%xq)  %wd = dequantize(%wq)  %y = conv(%d, %wd)  %yq = quantize(%y) : u8<..>
 //     =>  %yq = conv(%xq, %wq) : u8<..>

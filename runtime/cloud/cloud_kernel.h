@@ -33,6 +33,8 @@ struct TensorInfo {
   Dims dims;
   memory::desc desc;           // the layout its bytes are in
   const void* data = nullptr;  // a constant's bytes (plain); null for every other tensor
+  // A quantized tensor's parameters (checked when the artifact loaded); null for the others.
+  const artifact::Quant* quant = nullptr;
   bool is_constant() const { return data != nullptr; }
 };
 

@@ -173,6 +173,7 @@ rt::Status CloudModel::Prepare(std::span<const ref::Tensor> inputs) {
     TensorInfo& info = p->infos[t];
     info.dtype = FromArtifact(tensor.dtype());
     info.dims = rt::TensorDims(tensor, *symbols);
+    info.quant = tensor.quant();
     if (DnnlDataType(info.dtype) != memory::data_type::undef && DimsKnown(info.dims)) {
       info.desc = PlainDesc(info.dims, info.dtype);
     }

@@ -95,12 +95,12 @@ rt::Status DnnlKernel::CheckConstantF32(const PrepareContext& ctx, int i) const 
 }
 
 rt::Status DnnlKernel::SetOutput(PrepareContext& ctx, int i, const Dims& dims,
-                                 const memory::desc& desc) const {
+                                 const memory::desc& desc, rt::DType dtype) const {
   if (i >= static_cast<int>(ctx.outputs.size()) || ctx.outputs[i] == nullptr) {
     return Error("output " + std::to_string(i) + " is missing");
   }
   TensorInfo& out = *ctx.outputs[i];
-  out.dtype = rt::DType::kF32;
+  out.dtype = dtype;
   out.dims = dims;
   out.desc = desc;
   out.data = nullptr;

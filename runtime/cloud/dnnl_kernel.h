@@ -33,9 +33,9 @@ class DnnlKernel : public CloudKernel {
   rt::Status CheckConstantF32(const PrepareContext& ctx, int i) const;
   // Input `i` if the op has it, else null.
   static const TensorInfo* Input(const PrepareContext& ctx, int i);
-  // Sets output `i` to f32 of `dims` in `desc`.
-  rt::Status SetOutput(PrepareContext& ctx, int i, const Dims& dims,
-                       const memory::desc& desc) const;
+  // Sets output `i` to `dtype` (f32 unless given) of `dims` in `desc`.
+  rt::Status SetOutput(PrepareContext& ctx, int i, const Dims& dims, const memory::desc& desc,
+                       rt::DType dtype = rt::DType::kF32) const;
   // True when `t` is in a layout other than the plain one of its dims (nChw16c, nhwc, ...).
   static bool IsBlocked(const TensorInfo& t);
   // The layout for an op that reads input `i` and writes output `o` in one layout (eltwise,

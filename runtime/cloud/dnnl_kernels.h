@@ -20,5 +20,6 @@ void RegisterDnnlSoftmaxKernels(KernelRegistry& registry);   // softmax, log_sof
 void RegisterDnnlNormKernels(KernelRegistry& registry);      // layer_norm, batch_norm
 void RegisterDnnlConcatKernels(KernelRegistry& registry);    // concat
 void RegisterDnnlMovementKernels(KernelRegistry& registry);  // transpose, slice
+void RegisterDnnlQuantKernels(KernelRegistry& registry);     // quantize, dequantize
 
 }  // namespace kiln::cloud

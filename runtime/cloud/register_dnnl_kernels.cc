@@ -14,6 +14,7 @@ void RegisterDnnlKernels(KernelRegistry& registry) {
   RegisterDnnlNormKernels(registry);
   RegisterDnnlConcatKernels(registry);
   RegisterDnnlMovementKernels(registry);
+  RegisterDnnlQuantKernels(registry);
 }
 
 }  // namespace kiln::cloud

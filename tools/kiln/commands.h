@@ -28,6 +28,7 @@ struct CompileCommandOptions {
   std::vector<std::string> max_dims;    // SYM=N: plan symbolic dim SYM for sizes up to N
   std::string report;                   // --report FILE.json, or empty
   bool quiet = false;                   // no summary line on stderr
+  QuantizeFlags quantize;               // after the pipeline, before legalization
 };
 Status RunCompile(const CompileCommandOptions& options, std::ostream& err);
 void AddCompileCommand(CLI::App& app);

@@ -56,7 +56,7 @@ std::string FormatBytes(int64_t bytes) {
 }
 
 std::string ReportJson(const CompileCommandOptions& options, const std::string& source_hash,
-                       const codegen::CompileReport& r) {
+                       const codegen::CompileReport& r, const nlohmann::json& quantization) {
   nlohmann::json j;  // keys sorted: the same compilation gives the same text
   j["input"] = std::filesystem::path(options.input).filename().string();
   j["output"] = std::filesystem::path(options.output).filename().string();
@@ -73,6 +73,7 @@ std::string ReportJson(const CompileCommandOptions& options, const std::string& 
   j["linear_arena_bytes"] = r.linear_arena_bytes;
   j["constant_bytes"] = r.constant_bytes;
   j["artifact_bytes"] = r.artifact_bytes;
+  if (!quantization.is_null()) j["quantization"] = quantization;
   return j.dump(2) + "\n";
 }
 
@@ -92,9 +93,15 @@ Status RunCompile(const CompileCommandOptions& options, std::ostream& err) {
   if (Status s = CheckPaths(options); !s.ok()) return s;
   Expected<std::map<std::string, int64_t>> max_dims = ParseMaxDims(options.max_dims);
   if (!max_dims) return max_dims.error();
-  // Fail on a bad target before the (possibly long) import.
+  // Fail on a bad target or quantization flags before the (possibly long) import.
   if (Expected<const codegen::Target*> t = codegen::FindTarget(options.target); !t) {
     return t.error();
+  }
+  if (Status s = CheckQuantizeFlags(options.quantize); !s.ok()) return s;
+  const bool quantize = WantsQuantization(options.quantize);
+  if (quantize && options.target != "cloud") {
+    return Status::Error("--quantize " + options.quantize.scheme + " for target '" +
+                         options.target + "': not available yet (target cloud is)");
   }
 
   Expected<std::string> source = ReadFile(options.input);
@@ -118,6 +125,25 @@ Status RunCompile(const CompileCommandOptions& options, std::ostream& err) {
     compile.metadata["pipeline"] = std::string(PipelineForLevel(options.opt_level));
     compile.metadata["opt_level"] = fmt::format("O{}", options.opt_level);
   }
+  nlohmann::json quantization;
+  if (quantize) {
+    compile.metadata["quantize"] = options.quantize.scheme;
+    compile.after_pipeline = [&](ir::Graph& g) -> Status {
+      QuantizeFlags flags = options.quantize;
+      flags.quiet = flags.quiet || options.quiet;
+      Expected<nlohmann::json> report =
+          ApplyQuantizeFlags(g, flags, options.target, options.input, err);
+      if (!report) {
+        // CompileModel's errors get the model path below; this one names it already.
+        std::string message = report.error().message();
+        const std::string prefix = options.input + ": ";
+        if (message.starts_with(prefix)) message.erase(0, prefix.size());
+        return Status::Error(message);
+      }
+      quantization = std::move(*report);
+      return Status::Ok();
+    };
+  }
   Expected<codegen::CompiledModel> compiled = codegen::CompileModel(**graph, compile);
   if (!compiled) return Status::Error(options.input + ": " + compiled.error().message());
 
@@ -126,7 +152,8 @@ Status RunCompile(const CompileCommandOptions& options, std::ostream& err) {
   if (Status s = WriteFileAtomically(options.output, content); !s.ok()) return s;
   const codegen::CompileReport& r = compiled->report;
   if (!options.report.empty()) {
-    Status s = WriteFileAtomically(options.report, ReportJson(options, source_hash, r));
+    Status s =
+        WriteFileAtomically(options.report, ReportJson(options, source_hash, r, quantization));
     if (!s.ok()) return s;
   }
   if (!options.quiet) {
@@ -168,11 +195,14 @@ void AddCompileCommand(CLI::App& app) {
                   "constant bytes")
       ->type_name("FILE.json");
   cmd->add_flag("-q,--quiet", options->quiet, "No summary line on stderr");
+  AddQuantizeFlags(cmd, options->quantize);
   cmd->footer(
       "The artifact is the same bytes for the same model and flags. On error nothing is "
       "written.\n"
       "Example:\n"
-      "  kiln compile resnet50.onnx --target cloud --max-dim N=8 -o resnet50.kiln\n");
+      "  kiln compile resnet50.onnx --target cloud --max-dim N=8 -o resnet50.kiln\n"
+      "  kiln compile resnet50.onnx --target cloud --quantize int8 --calib calib/ -o r50.kiln\n"
+      "--quantize adds the quantization report (per-layer error, repairs) to --report.\n");
   cmd->callback([options] { ExitOnError(RunCompile(*options, std::cerr)); });
 }
 

@@ -133,7 +133,7 @@ constants {
   @w = [1, 2, 3, 4]
 })")
                 .message(),
-            "quantized i8 constant operands are not supported by target 'cloud'");
+            "op 'mul' on quantized types is not supported by target 'cloud'");
   EXPECT_EQ(CheckFirstOp(R"(
 graph @g(%p: bool[], %x: f32[4]) -> (f32[4]) {
   %y = if(%p) : f32[4] {
@@ -148,6 +148,56 @@ graph @g(%p: bool[], %x: f32[4]) -> (f32[4]) {
 })")
                 .message(),
             "op 'if' is not supported by target 'cloud'");
+}
+
+// The int8 forms oneDNN runs (codegen/cloud/cloud_quantized.h), and why the others are not.
+TEST(CloudTargetTest, Int8ConvQuantizeAndDequantizeAreSupported) {
+  EXPECT_TRUE(CheckFirstOp(R"(
+graph @g(%x: f32[1,2,4,4]) -> (u8<per_tensor scale=0.1>[1,2,4,4]) {
+  %y = quantize(%x) : u8<per_tensor scale=0.1>[1,2,4,4]
+  return %y
+})")
+                  .ok());
+  EXPECT_TRUE(CheckFirstOp(R"(
+graph @g(%x: i32<per_axis axis=0 scales=[0.5,0.25]>[2]) -> (f32[2]) {
+  %y = dequantize(%x) : f32[2]
+  return %y
+})")
+                  .ok());
+  const char* conv = R"(
+graph @g(%x: u8<per_tensor scale=0.1>[1,2,4,4], %r: RTYPE[1,2,4,4]) -> (YTYPE[1,2,4,4]) {
+  %w = const @w : i8<per_axis axis=0 scales=[0.5,0.25]>[2,2,1,1]
+  %b = const @b : i32<per_axis axis=0 scales=[0.05,0.025]>[2]
+  %y = conv(%x, %w, %b, %r) {activation="relu", kernel_shape=[1,1]} : YTYPE[1,2,4,4]
+  return %y
+}
+constants {
+  @w = [1, 2, 3, 4]
+  @b = [5, 6]
+})";
+  auto with = [&](const std::string& r, const std::string& y) {
+    std::string text = conv;
+    for (size_t at; (at = text.find("RTYPE")) != std::string::npos;) text.replace(at, 5, r);
+    for (size_t at; (at = text.find("YTYPE")) != std::string::npos;) text.replace(at, 5, y);
+    return CheckFirstOp(text);
+  };
+  EXPECT_TRUE(with("f32", "f32").ok());
+  EXPECT_TRUE(with("u8<per_tensor scale=0.3>", "u8<per_tensor scale=0.2>").ok());
+  EXPECT_EQ(with("i8<per_tensor scale=0.3>", "u8<per_tensor scale=0.2>").message(),
+            "int8 conv with a residual of another type than its result is not supported by "
+            "target 'cloud'");
+  EXPECT_EQ(CheckFirstOp(R"(
+graph @g(%x: u8<per_tensor scale=0.1 zero_point=3>[1,2,4,4]) -> (f32[1,2,4,4]) {
+  %w = const @w : i8<per_tensor scale=0.5>[2,2,1,1]
+  %y = conv(%x, %w) {kernel_shape=[1,1]} : f32[1,2,4,4]
+  return %y
+}
+constants {
+  @w = [1, 2, 3, 4]
+})")
+                .message(),
+            "conv on a quantized input other than u8/i8 per tensor with zero point 0 is not "
+            "supported by target 'cloud'");
 }
 
 TEST(CloudTargetTest, FourAndFiveDimF32BuffersPadChannelsToSixteen) {

@@ -1,0 +1,27 @@
+// Which ops the cloud runtime runs on quantized types as they are (docs/quantization.md,
+// "Cloud lowering"); the legalization expands every other op on quantized types to
+// dequantize -> float op -> quantize (passes/quantize/expand_quantized.h).
+//
+//   - quantize (f32 -> u8/i8 per tensor) and dequantize (u8/i8/i32 per tensor or per axis with
+//     one zero point -> f32): oneDNN reorders with scales;
+//   - conv with a u8/i8 per-tensor input of zero point 0, i8 constant weights of zero point 0
+//     (per tensor or per output channel), an optional constant bias (i32 quantized, or f32), a
+//     result f32 or u8/i8 per tensor, and a residual of the result's type (per tensor when
+//     quantized): oneDNN's int8 convolution with output scales and post-ops;
+//   - reshape, flatten, squeeze, unsqueeze, identity of one type to the same: a byte copy.
+//
+//   if (Status s = CheckCloudQuantized(op); !s.ok()) ...   // "conv with a per-axis input ..."
+#pragma once
+
+#include "ir/op.h"
+#include "ir/status.h"
+
+namespace kiln::codegen {
+
+// True when `op` reads or writes a quantized type.
+bool TouchesQuantized(const ir::Op& op);
+
+// Ok when the cloud runtime runs `op` on its quantized types, else one line saying why not.
+Status CheckCloudQuantized(const ir::Op& op);
+
+}  // namespace kiln::codegen

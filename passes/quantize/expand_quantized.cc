@@ -1,0 +1,74 @@
+#include "passes/quantize/expand_quantized.h"
+
+#include <unordered_map>
+
+#include "passes/pass_context.h"
+
+namespace kiln {
+namespace {
+
+bool TouchesQuantized(const ir::Op& op) {
+  for (const ir::Value* v : op.operands()) {
+    if (v != nullptr && v->type()->is_quantized()) return true;
+  }
+  for (int r = 0; r < op.num_results(); ++r) {
+    if (op.result(r)->type()->is_quantized()) return true;
+  }
+  return false;
+}
+
+const ir::TensorType* RealType(ir::Context& ctx, const ir::TensorType& type) {
+  return ctx.GetType(ir::ScalarType::kF32, type.shape());
+}
+
+std::string Named(const std::string& base, std::string_view suffix) {
+  return base.empty() ? std::string() : base + std::string(suffix);
+}
+
+}  // namespace
+
+PassResult ExpandQuantizedPass::run(ir::Graph& graph, PassContext& ctx) {
+  ir::Context& context = graph.context();
+  std::unordered_map<ir::Value*, ir::Value*> dequantized;  // quantized value -> its real copy
+  int expanded = 0;
+  const std::vector<ir::Op*> ops = graph.OpList();
+  for (size_t k = 0; k < ops.size(); ++k) {
+    ir::Op* op = ops[k];
+    if (op->kind() == ir::OpKind::kQuantize || op->kind() == ir::OpKind::kDequantize) continue;
+    if (!TouchesQuantized(*op) || (keeps_ && keeps_(*op))) continue;
+    for (int i = 0; i < op->num_operands(); ++i) {
+      ir::Value* v = op->operand(i);
+      if (v == nullptr || !v->type()->is_quantized()) continue;
+      ir::Value*& real = dequantized[v];
+      if (real == nullptr) {
+        // Before the first op that reads it: every later reader comes after.
+        ir::Op* dq =
+            graph.CreateOp(ir::OpKind::kDequantize, {v}, {RealType(context, *v->type())}, {}, op);
+        dq->set_name(Named(v->producer() ? v->producer()->name() : v->name(), "/dequantize"));
+        real = dq->result(0);
+      }
+      op->SetOperand(i, real);
+    }
+    ir::Op* next = k + 1 < ops.size() ? ops[k + 1] : nullptr;
+    for (int r = 0; r < op->num_results(); ++r) {
+      ir::Value* y = op->result(r);
+      const ir::TensorType* quantized = y->type();
+      if (!quantized->is_quantized()) continue;
+      y->set_type(RealType(context, *quantized));
+      ir::Op* q = graph.CreateOp(ir::OpKind::kQuantize, {y}, {quantized}, {}, next);
+      q->set_name(Named(op->name(), "/quantize"));
+      ir::Value* yq = q->result(0);
+      y->ReplaceAllUsesWith(yq);
+      q->SetOperand(0, y);
+      if (!y->name().empty()) {
+        yq->set_name(y->name());
+        y->set_name(y->name() + ".real");
+      }
+    }
+    ++expanded;
+  }
+  ctx.AddStatistic("ops-expanded", expanded);
+  return PassResult::ChangedIf(expanded > 0);
+}
+
+}  // namespace kiln
