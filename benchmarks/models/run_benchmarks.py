@@ -52,6 +52,15 @@ def run_with_rss(cmd):
     return out.decode(), usage.ru_maxrss / 1024.0
 
 
+def cpu_name():
+    """The CPU's model name from /proc/cpuinfo."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            return next(l.split(":", 1)[1].strip() for l in f if l.startswith("model name"))
+    except (OSError, StopIteration):
+        return "unknown CPU"
+
+
 def model_set(build, names):
     """Model name -> (onnx path, input name, input .npy), generating what is missing."""
     models_dir = os.path.join(build, "models")
@@ -145,12 +154,7 @@ def main():
                       f"ORT {row['ort_median_ms']:.2f} ms, Kiln {row['kiln_median_ms']:.2f} ms, "
                       f"ratio {row['ratio']:.3f}", file=sys.stderr)
 
-    cpu = "unknown CPU"
-    try:
-        with open("/proc/cpuinfo") as f:
-            cpu = next(l.split(":", 1)[1].strip() for l in f if l.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
+    cpu = cpu_name()
     print(f"Kiln vs ONNX Runtime (CPU provider, graph optimization all), batch 1, "
           f"{args.rounds}x{args.runs} timed runs each, interleaved; {cpu}, {os.cpu_count()} "
           f"cores, {time.strftime('%Y-%m-%d')}\n")

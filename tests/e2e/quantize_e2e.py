@@ -12,7 +12,7 @@
    the simulation): the export means what Kiln's simulation means.
 
 Usage: quantize_e2e.py --kiln BIN --model M.onnx --calib DIR --images IMG_DIR --target cloud
-                       --work DIR [--max-drop 0.3] [--ort-count 1000]
+                       --work DIR [--max-drop 0.3] [--ort-count 1000] [--compile]
 IMG_DIR holds image.npy and labels.npy (tools/models/fashion_mnist_to_npy.py).
 """
 import argparse
@@ -33,6 +33,41 @@ ORT_MIN_TOP1 = 0.99
 
 
 
+def agreement(got, sim, float_logits):
+    """Cosine, top-1 agreement and max relative error of `got` against the simulation `sim`,
+    and the float model's max relative error against it."""
+    got, sim = got.astype(np.float64), sim.astype(np.float64)
+    cos = float(np.dot(got.ravel(), sim.ravel()) / (np.linalg.norm(got) * np.linalg.norm(sim)))
+    agree = float(np.mean(np.argmax(got, 1) == np.argmax(sim, 1)))
+    rel = float(np.max(np.abs(got - sim)) / np.max(np.abs(sim)))
+    f_rel = float(np.max(np.abs(float_logits - sim)) / np.max(np.abs(sim)))
+    # int8 kernels must track the simulation far closer than the float model does.
+    good = cos >= ORT_MIN_COSINE and agree >= ORT_MIN_TOP1 and rel <= 0.25 * f_rel
+    text = (f"cosine {cos:.8f} (>= {ORT_MIN_COSINE}), top-1 agreement {100 * agree:.2f}% "
+            f"(>= {100 * ORT_MIN_TOP1:.0f}%), max rel err {rel:.1e} (<= a quarter of the float "
+            f"model's, {f_rel:.1e})")
+    return good, text
+
+
+def run_cloud_int8(args, images, work):
+    """Compiles for cloud with --quantize int8 twice (same bytes) and runs the artifact on the
+    images in chunks of 1000 (the arena grows with the batch)."""
+    artifacts = [os.path.join(work, f) for f in ("q.kiln", "q2.kiln")]
+    for a in artifacts:
+        run([args.kiln, "compile", args.model, "--target", "cloud", "--quantize", "int8",
+             "--calib", args.calib, "--quiet", "-o", a])
+    same = filecmp.cmp(*artifacts, shallow=False)
+    x = np.load(images)
+    chunks = []
+    for start in range(0, len(x), 1000):
+        part, out = os.path.join(work, "chunk.npy"), os.path.join(work, "cloud_out")
+        np.save(part, x[start:start + 1000])
+        run([args.kiln, "run", artifacts[0], "--input", part, "--output-dir", out, "--threads",
+             "2", "--quiet"])
+        chunks.append(only_output(out))
+    return same, np.concatenate(chunks)
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--kiln", required=True)
@@ -43,6 +78,7 @@ def main():
     p.add_argument("--work", required=True)
     p.add_argument("--max-drop", type=float, default=0.3, help="accuracy points")
     p.add_argument("--ort-count", type=int, default=1000)
+    p.add_argument("--compile", action="store_true", help="also compile for cloud and run it")
     args = p.parse_args()
 
     work = args.work
@@ -83,20 +119,26 @@ def main():
     o_dir = os.path.join(work, "ort")
     run(["node", RUN_MODEL_JS, q_onnx, "--input", f"image={head}", "--output-dir", o_dir,
          "--threads", "2"])
-    o_logits = only_output(o_dir).astype(np.float64)
-    s_logits = q_logits[:n].astype(np.float64)
-    cos = float(np.dot(o_logits.ravel(), s_logits.ravel()) /
-                (np.linalg.norm(o_logits) * np.linalg.norm(s_logits)))
-    agree = float(np.mean(np.argmax(o_logits, 1) == np.argmax(s_logits, 1)))
-    rel = float(np.max(np.abs(o_logits - s_logits)) / np.max(np.abs(s_logits)))
-    f_rel = float(np.max(np.abs(f_logits[:n] - s_logits)) / np.max(np.abs(s_logits)))
-    # ONNX Runtime's int8 kernels must track the simulation far closer than the float model does.
-    good = cos >= ORT_MIN_COSINE and agree >= ORT_MIN_TOP1 and rel <= 0.25 * f_rel
+    good, text = agreement(only_output(o_dir), q_logits[:n], f_logits[:n])
     ok = ok and good
     print(f"{'PASS' if good else 'FAIL'} ONNX Runtime on the QDQ export vs Kiln's simulation, "
-          f"{n} images: cosine {cos:.8f} (>= {ORT_MIN_COSINE}), top-1 agreement "
-          f"{100 * agree:.2f}% (>= {100 * ORT_MIN_TOP1:.0f}%), max rel err {rel:.1e} (<= a quarter "
-          f"of the float model's, {f_rel:.1e})")
+          f"{n} images: {text}")
+
+    if args.compile:
+        same, c_logits = run_cloud_int8(args, images, work)
+        ok = ok and same
+        print(f"{'PASS' if same else 'FAIL'} compiling for cloud with --quantize int8 twice "
+              "gives identical .kiln bytes")
+        c_acc = 100.0 * np.mean(np.argmax(c_logits, 1) == labels)
+        good = f_acc - c_acc <= args.max_drop
+        ok = ok and good
+        print(f"{'PASS' if good else 'FAIL'} top-1 of the cloud runtime's int8 kernels (oneDNN): "
+              f"{c_acc:.2f}% vs float {f_acc:.2f}%, drop {f_acc - c_acc:+.2f} points "
+              f"(<= {args.max_drop})")
+        good, text = agreement(c_logits, q_logits, f_logits)
+        ok = ok and good
+        print(f"{'PASS' if good else 'FAIL'} cloud int8 vs Kiln's simulation, {len(labels)} "
+              f"images: {text}")
 
     with open(report) as f:
         rep = json.load(f)
