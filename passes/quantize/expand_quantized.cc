@@ -1,8 +1,13 @@
 #include "passes/quantize/expand_quantized.h"
 
+#include <cstring>
 #include <unordered_map>
+#include <vector>
 
+#include "ir/str_cat.h"
 #include "passes/pass_context.h"
+#include "runtime/reference/interpreter/op_kernels.h"
+#include "runtime/reference/kernels/quantize.h"
 
 namespace kiln {
 namespace {
@@ -25,6 +30,26 @@ std::string Named(const std::string& base, std::string_view suffix) {
   return base.empty() ? std::string() : base + std::string(suffix);
 }
 
+// A float constant holding the real values of quantized constant `v` (a weight or bias of an
+// expanded op), so the target packs float weights once instead of dequantizing every run.
+Expected<ir::Value*> RealConstant(ir::Graph& graph, const ir::Value& v) {
+  const ir::TensorType& type = *v.type();
+  const ir::Constant* c = v.constant();
+  if (c == nullptr || c->data == nullptr) {
+    return Status::Error(ir::StrCat("constant '", v.name(), "' has no data"));
+  }
+  Expected<ref::QuantParams> params = ref::QuantParamsOf(type);
+  if (!params) return params.error();
+  const ref::Tensor q = ref::Tensor::Borrow(ref::DTypeOf(type.scalar()),
+                                            type.shape().static_sizes(), c->data->data(), nullptr);
+  rt::Result<ref::Tensor> real = ref::Dequantize(q, *params);
+  if (!real.ok()) return Status::Error(real.status().message());
+  std::vector<uint8_t> bytes(static_cast<size_t>(real->num_bytes()));
+  std::memcpy(bytes.data(), real->raw(), bytes.size());
+  return graph.AddConstant(RealType(graph.context(), type),
+                           ir::TensorData::FromBytes(std::move(bytes)), c->name + ".real");
+}
+
 }  // namespace
 
 PassResult ExpandQuantizedPass::run(ir::Graph& graph, PassContext& ctx) {
@@ -40,6 +65,14 @@ PassResult ExpandQuantizedPass::run(ir::Graph& graph, PassContext& ctx) {
       ir::Value* v = op->operand(i);
       if (v == nullptr || !v->type()->is_quantized()) continue;
       ir::Value*& real = dequantized[v];
+      if (real == nullptr && v->is_constant()) {
+        Expected<ir::Value*> folded = RealConstant(graph, *v);
+        if (!folded) {
+          return PassResult::Failure(Status::Error(
+              ir::StrCat("op '", op->name(), "' operand ", i, ": ", folded.error().message())));
+        }
+        real = *folded;
+      }
       if (real == nullptr) {
         // Before the first op that reads it: every later reader comes after.
         ir::Op* dq =
@@ -67,6 +100,15 @@ PassResult ExpandQuantizedPass::run(ir::Graph& graph, PassContext& ctx) {
     }
     ++expanded;
   }
+  // The quantized constants nothing reads any more.
+  bool erased = false;
+  for (const auto& [v, real] : dequantized) {
+    if (v->is_constant() && !v->has_uses() && v->graph() == &graph) {
+      graph.EraseConstant(v);
+      erased = true;
+    }
+  }
+  if (erased) graph.PrunePool();
   ctx.AddStatistic("ops-expanded", expanded);
   return PassResult::ChangedIf(expanded > 0);
 }

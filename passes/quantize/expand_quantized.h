@@ -3,7 +3,8 @@
 // and writes a float result, which a new quantize turns back into the quantized type its
 // users expect. The numbers do not change (docs/ir.md: an op on quantized types computes on
 // the real values, and that is what the expanded form computes). quantize and dequantize
-// themselves are never expanded; each quantized value is dequantized once and shared.
+// themselves are never expanded; each quantized value is dequantized once and shared, a
+// quantized constant at compile time (a float constant of its real values replaces it).
 //
 //   %y = max_pool(%xq) : u8<..>           %x = dequantize(%xq)  %f = max_pool(%x) : f32
 //                                   =>    %y = quantize(%f) : u8<..>
