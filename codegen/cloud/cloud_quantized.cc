@@ -92,6 +92,16 @@ Status CheckConv(const ir::Op& op) {
   return Status::Ok();
 }
 
+Status CheckMaxPool(const ir::Op& op) {
+  const ir::TensorType& x = *op.operand(0)->type();
+  const ir::TensorType& y = *op.result(0)->type();
+  if (!PerTensorInt8(x) || op.num_results() != 1 || !y.is_quantized() || y.scalar() != x.scalar() ||
+      *y.quant() != *x.quant()) {
+    return No(StrCat(op.kind_name(), " other than per-tensor u8/i8 to the same grid"));
+  }
+  return Status::Ok();
+}
+
 Status CheckByteCopy(const ir::Op& op) {
   if (op.operand(0)->type()->scalar() != op.result(0)->type()->scalar()) {
     return No(StrCat(op.kind_name(), " that changes the quantized type"));
@@ -119,6 +129,9 @@ Status CheckCloudQuantized(const ir::Op& op) {
       return CheckDequantize(op);
     case OpKind::kConv:
       return CheckConv(op);
+    case OpKind::kMaxPool:
+    case OpKind::kGlobalMaxPool:
+      return CheckMaxPool(op);
     case OpKind::kReshape:
     case OpKind::kFlatten:
     case OpKind::kSqueeze:

@@ -39,9 +39,45 @@ ir::Op* OnlyQuantizeUse(ir::Graph& graph, ir::Value* y) {
   return quantize;
 }
 
+// quantize(max_pool(y)) -> max_pool(quantize(y)) when y is the float result of a foldable op
+// read only by the pool: max commutes with the (monotonic) quantization exactly, and the
+// producer then folds the quantize and the pool runs on int8. Returns how many moved.
+int HoistQuantizeAbovePools(ir::Graph& graph) {
+  int hoisted = 0;
+  for (ir::Op* quantize : graph.OpList()) {
+    if (quantize->kind() != ir::OpKind::kQuantize) continue;
+    ir::Op* pool = quantize->operand(0)->producer();
+    if (pool == nullptr || pool->graph() != &graph || pool->num_results() != 1 ||
+        (pool->kind() != ir::OpKind::kMaxPool && pool->kind() != ir::OpKind::kGlobalMaxPool)) {
+      continue;
+    }
+    ir::Value* pooled = pool->result(0);
+    ir::Value* y = pool->operand(0);
+    const ir::TensorType* q_type = quantize->result(0)->type();
+    if (OnlyQuantizeUse(graph, pooled) != quantize || !IsPlainF32(y->type()) ||
+        y->producer() == nullptr || !Foldable(y->producer()->kind()) || y->uses().size() != 1 ||
+        q_type->quant()->granularity != ir::QuantGranularity::kPerTensor) {
+      continue;
+    }
+    const ir::TensorType* y_type =
+        graph.context().GetType(q_type->scalar(), y->type()->shape(), q_type->quant());
+    ir::Op* early = graph.CreateOp(ir::OpKind::kQuantize, {y}, {y_type}, {}, pool);
+    early->set_name(quantize->name());
+    pool->SetOperand(0, early->result(0));
+    pooled->set_type(q_type);
+    ir::Value* old = quantize->result(0);
+    old->ReplaceAllUsesWith(pooled);
+    if (!old->name().empty()) pooled->set_name(old->name());
+    graph.EraseOp(quantize);
+    ++hoisted;
+  }
+  return hoisted;
+}
+
 }  // namespace
 
 PassResult FoldQdqPass::run(ir::Graph& graph, PassContext& ctx) {
+  const int hoisted = HoistQuantizeAbovePools(graph);
   int folded = 0, quantize_folded = 0;
   std::unordered_set<const ir::Op*> erased;  // quantize ops later in the list, gone already
   for (ir::Op* op : graph.OpList()) {
@@ -82,9 +118,10 @@ PassResult FoldQdqPass::run(ir::Graph& graph, PassContext& ctx) {
     }
     if (changed) ++folded;
   }
+  ctx.AddStatistic("quantize-hoisted", hoisted);
   ctx.AddStatistic("ops-folded", folded);
   ctx.AddStatistic("quantize-folded", quantize_folded);
-  return PassResult::ChangedIf(folded > 0);
+  return PassResult::ChangedIf(hoisted > 0 || folded > 0);
 }
 
 }  // namespace kiln

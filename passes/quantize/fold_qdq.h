@@ -9,13 +9,15 @@
 //     the same quantized scalar type, which the op then reads instead. Integer kernels add the
 //     residual in the result's type.
 // Run again after fuse-residual-add and fuse-activation (cloud legalization), it folds the
-// quantize that follows a fused residual add and activation.
+// quantize that follows a fused residual add and activation. First, a quantize of a max pool
+// whose float input is the only use of such an op moves above the pool (max commutes with
+// quantization exactly), so the op folds it and the pool reads int8 (resnet's stem).
 //
 //   %d = dequantize(%xq)  %wd = dequantize(%wq)  %y = conv(%d, %wd)  %yq = quantize(%y) : u8<..>
 //     =>  %yq = conv(%xq, %wq) : u8<..>
 //
 // The numbers do not change: the reference runtime computes both forms the same way. Dequantize
-// ops left without uses stay for dce. Statistics: ops-folded, quantize-folded.
+// ops left without uses stay for dce. Statistics: quantize-hoisted, ops-folded, quantize-folded.
 #pragma once
 
 #include "passes/pass.h"

@@ -135,6 +135,15 @@ memory::desc LayoutLike(const memory::desc& like, const Dims& dims) {
   return memory::desc(d);
 }
 
+bool HasInt8DotProduct() {
+  const auto bits = [](dnnl::cpu_isa isa) { return static_cast<unsigned>(isa); };
+  const unsigned isa = bits(dnnl::get_effective_cpu_isa());
+  const auto includes = [&](dnnl::cpu_isa wanted) { return (isa & bits(wanted)) == bits(wanted); };
+  static const bool has =
+      includes(dnnl::cpu_isa::avx512_core_vnni) || includes(dnnl::cpu_isa::avx2_vnni);
+  return has;
+}
+
 bool HasAvx512Core() {
   // The ISA values are bit sets: avx512_core's bits are a subset of every later AVX-512 ISA's
   // (but not of avx2_vnni's, which compares greater).

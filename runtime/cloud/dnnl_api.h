@@ -50,6 +50,11 @@ memory::desc AnyDesc(const Dims& dims, rt::DType dtype);
 // ONEDNN_MAX_CPU_ISA: the machines where 16-channel blocked layouts are native.
 bool HasAvx512Core();
 
+// True when oneDNN runs int8 dot-product instructions (AVX-512 VNNI, AVX-VNNI, AMX) here, after
+// ONEDNN_MAX_CPU_ISA. Without them its direct int8 kernels multiply u8 x s8 pairs with
+// vpmaddubsw, whose 16-bit sums saturate for large weights and inputs.
+bool HasInt8DotProduct();
+
 // True when `a` and `b` arrange their dims the same way (same blocking, same order of strides),
 // whatever the dims: nChw16c and nChw16c, nhwc and nhwc. Both must be blocked-kind descs.
 bool SameLayout(const memory::desc& a, const memory::desc& b);

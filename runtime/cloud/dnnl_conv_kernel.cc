@@ -304,13 +304,18 @@ class ConvKernel final : public DnnlKernel {
     dnnl::primitive_attr attr = Attr(ops);
     attr.set_output_scales(plan.output_scale_mask, plan.output_scales);
 
-    const memory::desc dst_desc =
-        MustBePlain(ctx, 0) ? PlainDesc(out_dims, y.dtype) : AnyDesc(out_dims, y.dtype);
+    // Without int8 dot products, oneDNN's direct (nhwc) int8 kernels saturate 16-bit pair sums
+    // of u8 x s8 products (255 * 127 * 2 > 32767); plain layouts run its GEMM-based kernel,
+    // which does not. Slower, but exact on every machine.
+    const bool plain = MustBePlain(ctx, 0) || !HasInt8DotProduct();
+    const memory::desc dst_desc = plain ? PlainDesc(out_dims, y.dtype) : AnyDesc(out_dims, y.dtype);
+    const memory::desc src_desc =
+        HasInt8DotProduct() ? AnyDesc(x.dims, x.dtype) : PlainDesc(x.dims, x.dtype);
     const memory::desc bias_desc = b != nullptr ? PlainDesc({m}, rt::DType::kF32) : memory::desc();
-    dnnl::convolution_forward::desc desc(
-        dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct,
-        AnyDesc(x.dims, x.dtype), AnyDesc(w_dims, rt::DType::kI8), bias_desc, dst_desc, win.strides,
-        win.dilations, win.pad_l, win.pad_r);
+    dnnl::convolution_forward::desc desc(dnnl::prop_kind::forward_inference,
+                                         dnnl::algorithm::convolution_direct, src_desc,
+                                         AnyDesc(w_dims, rt::DType::kI8), bias_desc, dst_desc,
+                                         win.strides, win.dilations, win.pad_l, win.pad_r);
     const dnnl::convolution_forward::primitive_desc pd(desc, attr, CpuEngine());
 
     conv_ = BoundPrimitive(dnnl::convolution_forward(pd));

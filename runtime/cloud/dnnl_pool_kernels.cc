@@ -35,7 +35,19 @@ class PoolKernel final : public DnnlKernel {
 
  protected:
   rt::Status PrepareDnnl(PrepareContext& ctx) override {
-    if (rt::Status s = CheckF32(ctx, 0, 3, 5); !s.ok()) return s;
+    const bool max = kind_ == PoolKind::kMax || kind_ == PoolKind::kGlobalMax;
+    const TensorInfo* x0 = Input(ctx, 0);
+    // Max pooling of u8/s8 (per tensor) is exact in the input's grid: the result keeps it.
+    const bool int8 = max && x0 != nullptr && x0->quant != nullptr &&
+                      (x0->dtype == rt::DType::kU8 || x0->dtype == rt::DType::kI8);
+    if (int8) {
+      if (x0->dims.size() < 3 || x0->dims.size() > 5 || ctx.outputs[0]->dtype != x0->dtype) {
+        return Error("int8 max pooling needs an input of rank 3 to 5 and a result of its type");
+      }
+    } else if (rt::Status s = CheckF32(ctx, 0, 3, 5); !s.ok()) {
+      return s;
+    }
+    const rt::DType dtype = x0->dtype;
     if (ctx.outputs.size() > 1 && ctx.outputs[1] != nullptr) {
       return Error("max_pool's indices result is not supported");
     }
@@ -69,8 +81,7 @@ class PoolKernel final : public DnnlKernel {
     Dims out_dims = {x.dims[0], x.dims[1]};
     out_dims.insert(out_dims.end(), win.out.begin(), win.out.end());
 
-    const dnnl::algorithm alg = kind_ == PoolKind::kMax || kind_ == PoolKind::kGlobalMax
-                                    ? dnnl::algorithm::pooling_max
+    const dnnl::algorithm alg = max           ? dnnl::algorithm::pooling_max
                                 : include_pad ? dnnl::algorithm::pooling_avg_include_padding
                                               : dnnl::algorithm::pooling_avg_exclude_padding;
     dnnl::post_ops ops;
@@ -89,10 +100,10 @@ class PoolKernel final : public DnnlKernel {
     // nhwc gives [N, C, 1, 1]); else the input is required plain.
     bool blocked = IsBlocked(x);
     dnnl::pooling_v2_forward::primitive_desc pd;
-    memory::desc src = PlainDesc(x.dims, rt::DType::kF32);
-    memory::desc out_desc = PlainDesc(out_dims, rt::DType::kF32);
+    memory::desc src = PlainDesc(x.dims, dtype);
+    memory::desc out_desc = PlainDesc(out_dims, dtype);
     if (blocked) {
-      pd = make_pd(x.desc, AnyDesc(out_dims, rt::DType::kF32));
+      pd = make_pd(x.desc, AnyDesc(out_dims, dtype));
       if (!MustBePlain(ctx, 0)) {
         src = x.desc;
         out_desc = pd.dst_desc();
@@ -109,7 +120,7 @@ class PoolKernel final : public DnnlKernel {
     pool_.Bind(DNNL_ARG_DST, pd.dst_desc());
     if (factor) pool_.Bind(DNNL_ARG_ATTR_MULTIPLE_POST_OP(0) | DNNL_ARG_SRC_1, factor);
     UseScratchpad(ctx, pd.scratchpad_desc(), pool_);
-    return SetOutput(ctx, 0, out_dims, out_desc);
+    return SetOutput(ctx, 0, out_dims, out_desc, dtype);
   }
 
   rt::Status RunDnnl(const RunContext& ctx) override {

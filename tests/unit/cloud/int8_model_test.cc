@@ -49,6 +49,7 @@ struct ConvCase {
   float s_y = 0.05f;
   bool residual = false;                  // add(conv, dequantize(r)) of a second input
   std::string activation_after_add = "";  // relu after that add
+  bool max_pool_after = false;            // a 2x2 stride-2 max pool before the final quantize
 };
 
 std::string ConvKir(const ConvCase& t, uint32_t seed) {
@@ -60,6 +61,9 @@ std::string ConvKir(const ConvCase& t, uint32_t seed) {
                               std::to_string(t.h) + "," + std::to_string(t.w) + "]";
   const std::string y_shape = "[" + std::to_string(t.n) + "," + std::to_string(t.m) + "," +
                               std::to_string(oh) + "," + std::to_string(ow) + "]";
+  const int64_t ph = t.max_pool_after ? oh / 2 : oh, pw = t.max_pool_after ? ow / 2 : ow;
+  const std::string out_shape = "[" + std::to_string(t.n) + "," + std::to_string(t.m) + "," +
+                                std::to_string(ph) + "," + std::to_string(pw) + "]";
   const std::string w_shape = "[" + std::to_string(t.m) + "," + std::to_string(t.c / t.group) +
                               "," + std::to_string(t.k) + "," + std::to_string(t.k) + "]";
   std::vector<float> s_w(static_cast<size_t>(t.m));
@@ -72,7 +76,7 @@ std::string ConvKir(const ConvCase& t, uint32_t seed) {
   const std::string rq = "u8<per_tensor scale=0.03>";
   std::string kir = "graph @g(%x: f32" + x_shape;
   if (t.residual) kir += ", %r: f32" + y_shape;
-  kir += ") -> (" + (y_quantized ? yq : std::string("f32")) + y_shape + ") {\n";
+  kir += ") -> (" + (y_quantized ? yq : std::string("f32")) + out_shape + ") {\n";
   kir += "  %xq = quantize(%x) : " + xq + x_shape + "\n";
   kir += "  %xd = dequantize(%xq) : f32" + x_shape + "\n";
   kir += "  %w = const @w : i8<per_axis axis=0 scales=" + w_scales + ">" + w_shape + "\n";
@@ -98,8 +102,13 @@ std::string ConvKir(const ConvCase& t, uint32_t seed) {
       last = "%a";
     }
   }
+  if (t.max_pool_after) {
+    kir += "  %p = max_pool(" + last + ") {kernel_shape=[2,2], strides=[2,2]} : f32" + out_shape +
+           "\n";
+    last = "%p";
+  }
   if (y_quantized) {
-    kir += "  %out = quantize(" + last + ") : " + yq + y_shape + "\n";
+    kir += "  %out = quantize(" + last + ") : " + yq + out_shape + "\n";
     last = "%out";
   }
   kir += "  return " + last + "\n}\nconstants {\n";
@@ -136,6 +145,9 @@ void CheckAgainstReference(const ConvCase& t) {
 
   // Inputs spanning the quantized range (u8 inputs mostly positive, as after a relu).
   const float lo = t.x_scalar == "u8" ? -0.5f : -2.5f;
+  if (t.max_pool_after && t.y_scalar != "f32") {
+    EXPECT_EQ(m->report.ops_after.at("max_pool"), 1);
+  }
   std::vector<ref::Tensor> inputs = {RandomInput({t.n, t.c, t.h, t.w}, 11, lo, 5.0f)};
   if (t.residual) inputs.push_back(RandomInput({t.n, t.m, t.h, t.w}, 12, -1.0f, 7.0f));
   Expected<std::vector<ref::Tensor>> want = ref::CreateReferenceExecutor(**qdq)->Run(inputs);
@@ -191,6 +203,13 @@ TEST(CloudInt8ModelTest, ConvOutputsMatchTheReferenceSimulationWithinOneStep) {
       {.name = "batch 2, 3x3 u8 -> relu -> u8", .n = 2, .attrs = "activation=\"relu\""},
   };
   for (const ConvCase& t : cases) CheckAgainstReference(t);
+}
+
+TEST(CloudInt8ModelTest, QuantizeAfterMaxPoolMovesIntoTheConv) {
+  // conv -> relu -> max_pool -> quantize: the conv writes u8 and the pool runs on u8 (exact).
+  CheckAgainstReference({.name = "conv + relu + max pool -> u8",
+                         .attrs = "activation=\"relu\"",
+                         .max_pool_after = true});
 }
 
 TEST(CloudInt8ModelTest, FusedResidualAddAndReluKeepInt8BetweenConvs) {
