@@ -1,5 +1,6 @@
-// The quantization flags of `kiln opt` (and, once targets lower quantized graphs, `kiln
-// compile`): --quantize, --calib, --max-error, --range-method, --no-repair. Quantizes a float
+// The quantization flags of `kiln opt` and `kiln compile` (which quantizes between the
+// pipeline and legalization): --quantize, --calib, --max-error, --range-method, --no-repair,
+// --calib-threads. Quantizes a float
 // graph in place (passes/quantize/quantize_model.h) for the chosen target's activation scheme,
 // prints a ranked per-layer error table to stderr and returns the report as JSON.
 //
