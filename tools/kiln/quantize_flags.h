@@ -1,8 +1,8 @@
 // The quantization flags of `kiln opt` and `kiln compile` (which quantizes between the
 // pipeline and legalization): --quantize, --calib, --max-error, --range-method, --no-repair,
-// --calib-threads. Quantizes a float
-// graph in place (passes/quantize/quantize_model.h) for the chosen target's activation scheme,
-// prints a ranked per-layer error table to stderr and returns the report as JSON.
+// --calib-threads. Quantizes a float graph in place (passes/quantize/quantize_model.h) for the
+// chosen target's activation scheme, prints a ranked per-layer error table to stderr and
+// returns the report as JSON.
 //
 //   QuantizeFlags flags;  AddQuantizeFlags(cmd, flags);
 //   Expected<nlohmann::json> report = ApplyQuantizeFlags(graph, flags, "cloud", std::cerr);
