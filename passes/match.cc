@@ -107,6 +107,16 @@ bool IsPlainF32(const ir::TensorType* type) {
   return type != nullptr && type->scalar() == ir::ScalarType::kF32 && !type->is_quantized();
 }
 
+bool TouchesQuantized(const ir::Op& op) {
+  for (const ir::Value* v : op.operands()) {
+    if (v != nullptr && v->type()->is_quantized()) return true;
+  }
+  for (int r = 0; r < op.num_results(); ++r) {
+    if (op.result(r)->type()->is_quantized()) return true;
+  }
+  return false;
+}
+
 ir::Op* ProducerOf(const ir::Value* value, ir::OpKind kind) {
   if (value == nullptr || value->producer() == nullptr) return nullptr;
   return value->producer()->kind() == kind ? value->producer() : nullptr;

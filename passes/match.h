@@ -34,6 +34,8 @@ std::optional<std::vector<int64_t>> IntConstant(const ir::Value* value);
 
 // f32 and not quantized (false for null).
 bool IsPlainF32(const ir::TensorType* type);
+// True when `op` reads or writes a quantized type.
+bool TouchesQuantized(const ir::Op& op);
 
 // `value`'s producer when it is an op of `kind`; null otherwise.
 ir::Op* ProducerOf(const ir::Value* value, ir::OpKind kind);

@@ -61,6 +61,20 @@ def cpu_name():
         return "unknown CPU"
 
 
+def time_interleaved(cmds, rounds):
+    """Runs every command of `cmds` (name -> argv printing `--json` timings) once per round,
+    rotating which goes first; returns (name -> all times_ms, name -> peak RSS MiB)."""
+    times = {who: [] for who in cmds}
+    rss = {who: 0.0 for who in cmds}
+    order = list(cmds)
+    for r in range(rounds):
+        for who in order[r % len(order):] + order[:r % len(order)]:
+            out, peak = run_with_rss(cmds[who])
+            times[who] += json.loads(out.strip().splitlines()[-1])["times_ms"]
+            rss[who] = max(rss[who], peak)
+    return times, rss
+
+
 def model_set(build, names):
     """Model name -> (onnx path, input name, input .npy), generating what is missing."""
     models_dir = os.path.join(build, "models")
@@ -134,14 +148,7 @@ def main():
             cmds["ort"] = ["node", BENCH_JS, onnx, "--input", f"{input_name}={npy}", "--threads",
                            str(threads), "--runs", str(args.runs), "--warmup", str(args.warmup),
                            "--optimization", "all", "--json"]
-            times = {who: [] for who in cmds}
-            rss = {who: 0.0 for who in cmds}
-            order = list(cmds)
-            for r in range(args.rounds):
-                for who in order[r % len(order):] + order[:r % len(order)]:
-                    out, peak = run_with_rss(cmds[who])
-                    times[who] += json.loads(out.strip().splitlines()[-1])["times_ms"]
-                    rss[who] = max(rss[who], peak)
+            times, rss = time_interleaved(cmds, args.rounds)
             for target in targets:
                 row = {"model": name, "target": target, "threads": threads,
                        "ort_median_ms": statistics.median(times["ort"]),

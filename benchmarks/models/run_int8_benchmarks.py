@@ -96,14 +96,7 @@ def main():
                     "kiln_fp32": [kiln, "bench", fp32, *common],
                     "ort_int8": [*ort, qdq, *common, "--optimization", "all"],
                     "ort_fp32": [*ort, onnx, *common, "--optimization", "all"]}
-            times = {who: [] for who in cmds}
-            rss = {who: 0.0 for who in cmds}
-            order = list(cmds)
-            for r in range(args.rounds):
-                for who in order[r % len(order):] + order[:r % len(order)]:
-                    out, peak = rb.run_with_rss(cmds[who])
-                    times[who] += json.loads(out.strip().splitlines()[-1])["times_ms"]
-                    rss[who] = max(rss[who], peak)
+            times, rss = rb.time_interleaved(cmds, args.rounds)
             row = {"model": name, "threads": threads}
             for who in cmds:
                 row[f"{who}_median_ms"] = statistics.median(times[who])

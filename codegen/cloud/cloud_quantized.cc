@@ -111,16 +111,6 @@ Status CheckByteCopy(const ir::Op& op) {
 
 }  // namespace
 
-bool TouchesQuantized(const ir::Op& op) {
-  for (const ir::Value* v : op.operands()) {
-    if (v != nullptr && v->type()->is_quantized()) return true;
-  }
-  for (int r = 0; r < op.num_results(); ++r) {
-    if (op.result(r)->type()->is_quantized()) return true;
-  }
-  return false;
-}
-
 Status CheckCloudQuantized(const ir::Op& op) {
   switch (op.kind()) {
     case OpKind::kQuantize:

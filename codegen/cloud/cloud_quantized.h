@@ -20,9 +20,6 @@
 
 namespace kiln::codegen {
 
-// True when `op` reads or writes a quantized type.
-bool TouchesQuantized(const ir::Op& op);
-
 // Ok when the cloud runtime runs `op` on its quantized types, else one line saying why not.
 Status CheckCloudQuantized(const ir::Op& op);
 

@@ -6,6 +6,7 @@
 #include "codegen/cloud/cloud_quantized.h"
 #include "ir/layout.h"
 #include "ir/str_cat.h"
+#include "passes/match.h"
 #include "passes/quantize/expand_quantized.h"
 
 namespace kiln::codegen {

@@ -5,22 +5,13 @@
 #include <vector>
 
 #include "ir/str_cat.h"
+#include "passes/match.h"
 #include "passes/pass_context.h"
 #include "runtime/reference/interpreter/op_kernels.h"
 #include "runtime/reference/kernels/quantize.h"
 
 namespace kiln {
 namespace {
-
-bool TouchesQuantized(const ir::Op& op) {
-  for (const ir::Value* v : op.operands()) {
-    if (v != nullptr && v->type()->is_quantized()) return true;
-  }
-  for (int r = 0; r < op.num_results(); ++r) {
-    if (op.result(r)->type()->is_quantized()) return true;
-  }
-  return false;
-}
 
 const ir::TensorType* RealType(ir::Context& ctx, const ir::TensorType& type) {
   return ctx.GetType(ir::ScalarType::kF32, type.shape());
