@@ -17,7 +17,7 @@ function(kiln_add_unit_tests area)
     target_link_libraries(${target} PRIVATE ${ARG_LIBS} GTest::gtest GTest::gtest_main
                                             GTest::gmock)
     # Test bodies need neither -O2 nor full debug info (line tables give backtraces): -O1 -g1
-    # compiles them in about half the time of -O2 -g, and CI builds them twice (dev, asan). The
+    # compiles them in about half the time of -O2 -g (CI builds them in the asan preset). The
     # code under test keeps its libraries' flags.
     target_compile_options(${target} PRIVATE -O1 -g1)
     add_test(NAME ${area}/${name} COMMAND ${target})
