@@ -1,21 +1,25 @@
 #!/usr/bin/python3
 """Kiln int8 vs ONNX Runtime on Kiln's own QDQ export and vs Kiln fp32, end to end (one command).
 
-For each model (resnet50 by default; tools/models/generate_test_models.py, random weights: this
-measures speed, not accuracy) it writes --calib-count seeded random calibration samples, then
-  - `kiln compile --target cloud`                                   -> fp32 artifact
-  - `kiln compile --target cloud --quantize int8 --calib DIR`       -> int8 artifact
-  - `kiln opt -O2 --quantize int8 --calib DIR -o q.onnx`            -> the same quantized model
+For each model and target (resnet50 on cloud and mobilenet_v2 on edge by default;
+tools/models/generate_test_models.py, random weights: this measures speed, not accuracy) it
+writes --calib-count seeded random calibration samples, then
+  - `kiln compile --target T`                                       -> fp32 artifact
+  - `kiln compile --target T --quantize int8 --calib DIR`           -> int8 artifact
+  - `kiln opt -O2 --target T --quantize int8 --calib DIR -o q.onnx` -> the same quantized model
     as QDQ ONNX, which ONNX Runtime runs with its own int8 kernels (QLinearConv after its QDQ
     fusions; graph optimization `all`)
 and times Kiln int8, Kiln fp32, ONNX Runtime on the QDQ export and ONNX Runtime fp32 on the
 same input, interleaved in short rounds exactly like run_benchmarks.py (whose helpers it uses).
+The edge rows run the edge runtime (XNNPACK) on this x86-64 machine.
 
-Prints a Markdown table per model and thread count: medians in ms, Kiln int8 / ORT int8 (the
-issue asks <= 0.8) and Kiln int8 / Kiln fp32 (<= 0.4). --json FILE writes every figure.
+Prints one Markdown table, a row per model, target and thread count: medians in ms, Kiln int8 /
+ORT int8 (the issue asks <= 0.8 on cloud) and Kiln int8 / Kiln fp32 (<= 0.4 on cloud). --json
+FILE writes every figure.
 
 Usage: benchmarks/models/run_int8_benchmarks.py [--build build/release] [--models resnet50]
-       [--threads 1,2] [--rounds 10] [--runs 5] [--calib-count 8] [--json out.json]
+       [--edge-models mobilenet_v2] [--threads 1,2] [--rounds 10] [--runs 5] [--calib-count 8]
+       [--json out.json]
 """
 import argparse
 import json
@@ -44,14 +48,14 @@ def calibration_folder(work, name, input_npy, count):
     return folder
 
 
-def build_variants(kiln, work, name, onnx, calib):
-    """Paths of the fp32 and int8 artifacts and the QDQ export."""
-    fp32 = os.path.join(work, f"{name}.cloud.kiln")
-    int8 = os.path.join(work, f"{name}.cloud.int8.kiln")
-    qdq = os.path.join(work, f"{name}.qdq.onnx")
-    quant = ["--quantize", "int8", "--calib", calib]
-    for cmd in ([kiln, "compile", onnx, "--target", "cloud", "-o", fp32],
-                [kiln, "compile", onnx, "--target", "cloud", *quant, "-q", "-o", int8],
+def build_variants(kiln, work, name, target, onnx, calib):
+    """Paths of the fp32 and int8 artifacts and the QDQ export for `target`."""
+    fp32 = os.path.join(work, f"{name}.{target}.kiln")
+    int8 = os.path.join(work, f"{name}.{target}.int8.kiln")
+    qdq = os.path.join(work, f"{name}.{target}.qdq.onnx")
+    quant = ["--target", target, "--quantize", "int8", "--calib", calib]
+    for cmd in ([kiln, "compile", onnx, "--target", target, "-o", fp32],
+                [kiln, "compile", onnx, *quant, "-q", "-o", int8],
                 [kiln, "opt", onnx, "-O2", *quant, "-o", qdq]):
         print(f"run_int8_benchmarks: {' '.join(cmd[1:3])} {os.path.basename(cmd[-1])}",
               file=sys.stderr)
@@ -62,7 +66,9 @@ def build_variants(kiln, work, name, onnx, calib):
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--build", default=os.path.join(rb.ROOT, "build", "release"))
-    p.add_argument("--models", default="resnet50")
+    p.add_argument("--models", default="resnet50", help="models on the cloud target")
+    p.add_argument("--edge-models", default="mobilenet_v2",
+                   help="models on the edge target ('' for none)")
     p.add_argument("--threads", default="1,2")
     p.add_argument("--rounds", type=int, default=10)
     p.add_argument("--runs", type=int, default=5, help="timed runs per round and runtime")
@@ -75,7 +81,9 @@ def main():
     if not os.path.exists(kiln):
         sys.exit(f"run_int8_benchmarks: error: no kiln binary at {kiln} (build first: "
                  f"cmake --preset release && cmake --build --preset release --target kiln)")
-    names = args.models.split(",")
+    runs = [(n, "cloud") for n in args.models.split(",") if n]
+    runs += [(n, "edge") for n in args.edge_models.split(",") if n]
+    names = sorted({n for n, _ in runs})
     unknown = [n for n in names if n not in rb.ALL_MODELS or n == "fashion_cnn"]
     if unknown:
         sys.exit(f"run_int8_benchmarks: error: unknown model(s) {unknown}")
@@ -84,10 +92,10 @@ def main():
     os.makedirs(work, exist_ok=True)
 
     rows = []
-    for name in names:
+    for name, target in runs:
         onnx, input_name, npy = models[name]
         calib = calibration_folder(work, name, npy, args.calib_count)
-        fp32, int8, qdq = build_variants(kiln, work, name, onnx, calib)
+        fp32, int8, qdq = build_variants(kiln, work, name, target, onnx, calib)
         for threads in [int(t) for t in args.threads.split(",")]:
             common = ["--input", f"{input_name}={npy}", "--threads", str(threads), "--runs",
                       str(args.runs), "--warmup", str(args.warmup), "--json"]
@@ -97,7 +105,7 @@ def main():
                     "ort_int8": [*ort, qdq, *common, "--optimization", "all"],
                     "ort_fp32": [*ort, onnx, *common, "--optimization", "all"]}
             times, rss = rb.time_interleaved(cmds, args.rounds)
-            row = {"model": name, "threads": threads}
+            row = {"model": name, "target": target, "threads": threads}
             for who in cmds:
                 row[f"{who}_median_ms"] = statistics.median(times[who])
                 row[f"{who}_peak_rss_mib"] = rss[who]
@@ -105,19 +113,19 @@ def main():
             row["int8_vs_ort_int8"] = row["kiln_int8_median_ms"] / row["ort_int8_median_ms"]
             row["int8_vs_kiln_fp32"] = row["kiln_int8_median_ms"] / row["kiln_fp32_median_ms"]
             rows.append(row)
-            print(f"run_int8_benchmarks: {name} threads={threads}: Kiln int8 "
+            print(f"run_int8_benchmarks: {name} {target} threads={threads}: Kiln int8 "
                   f"{row['kiln_int8_median_ms']:.2f} ms, ORT int8 {row['ort_int8_median_ms']:.2f} "
                   f"ms, Kiln fp32 {row['kiln_fp32_median_ms']:.2f} ms", file=sys.stderr)
 
     cpu = rb.cpu_name()
-    print(f"Kiln cloud int8 vs ONNX Runtime on Kiln's QDQ export and vs Kiln cloud fp32, batch 1, "
-          f"{args.rounds}x{args.runs} timed runs each, interleaved; {cpu}, {os.cpu_count()} "
-          f"cores, {time.strftime('%Y-%m-%d')}\n")
-    print("| model | threads | Kiln int8 ms | ORT int8 (QDQ) ms | Kiln fp32 ms | ORT fp32 ms "
-          "| Kiln int8 / ORT int8 | Kiln int8 / Kiln fp32 |")
-    print("|---|---|---|---|---|---|---|---|")
+    print(f"Kiln int8 vs ONNX Runtime on Kiln's QDQ export (same target's scheme) and vs Kiln "
+          f"fp32 on the same target, batch 1, {args.rounds}x{args.runs} timed runs each, "
+          f"interleaved; {cpu}, {os.cpu_count()} cores, {time.strftime('%Y-%m-%d')}\n")
+    print("| model | target | threads | Kiln int8 ms | ORT int8 (QDQ) ms | Kiln fp32 ms "
+          "| ORT fp32 ms | Kiln int8 / ORT int8 | Kiln int8 / Kiln fp32 |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for r in rows:
-        print(f"| {r['model']} | {r['threads']} | {r['kiln_int8_median_ms']:.2f} | "
+        print(f"| {r['model']} | {r['target']} | {r['threads']} | {r['kiln_int8_median_ms']:.2f} | "
               f"{r['ort_int8_median_ms']:.2f} | {r['kiln_fp32_median_ms']:.2f} | "
               f"{r['ort_fp32_median_ms']:.2f} | {r['int8_vs_ort_int8']:.3f} | "
               f"{r['int8_vs_kiln_fp32']:.3f} |")

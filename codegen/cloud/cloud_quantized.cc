@@ -1,8 +1,8 @@
 #include "codegen/cloud/cloud_quantized.h"
 
-#include <algorithm>
-
+#include "codegen/quantized_checks.h"
 #include "ir/str_cat.h"
+#include "passes/match.h"
 
 namespace kiln::codegen {
 namespace {
@@ -12,32 +12,10 @@ using ir::QuantGranularity;
 using ir::ScalarType;
 using ir::StrCat;
 
-bool IsInt8(ScalarType s) { return s == ScalarType::kU8 || s == ScalarType::kI8; }
-
-bool ZeroPointsZero(const ir::QuantSpec& q) {
-  return std::all_of(q.zero_points.begin(), q.zero_points.end(), [](int32_t z) { return z == 0; });
-}
-
-bool OneZeroPoint(const ir::QuantSpec& q) {
-  return std::all_of(q.zero_points.begin(), q.zero_points.end(),
-                     [&](int32_t z) { return z == q.zero_points.front(); });
-}
-
-bool PerTensorInt8(const ir::TensorType& t) {
-  return t.is_quantized() && IsInt8(t.scalar()) &&
-         t.quant()->granularity == QuantGranularity::kPerTensor;
-}
-
-bool IsPlainF32(const ir::TensorType& t) {
-  return !t.is_quantized() && t.scalar() == ScalarType::kF32;
-}
-
-Status No(std::string_view what) {
-  return Status::Error(StrCat(what, " is not supported by target 'cloud'"));
-}
+Status No(std::string_view what) { return NotOnTarget(what, "cloud"); }
 
 Status CheckQuantize(const ir::Op& op) {
-  if (!IsPlainF32(*op.operand(0)->type()) || !PerTensorInt8(*op.result(0)->type())) {
+  if (!IsPlainF32(op.operand(0)->type()) || !PerTensorInt8(*op.result(0)->type())) {
     return No("quantize other than f32 to per-tensor u8/i8");
   }
   return Status::Ok();
@@ -46,7 +24,7 @@ Status CheckQuantize(const ir::Op& op) {
 Status CheckDequantize(const ir::Op& op) {
   const ir::TensorType& x = *op.operand(0)->type();
   const bool scalar_ok = IsInt8(x.scalar()) || x.scalar() == ScalarType::kI32;
-  if (!x.is_quantized() || !scalar_ok || !IsPlainF32(*op.result(0)->type()) ||
+  if (!x.is_quantized() || !scalar_ok || !IsPlainF32(op.result(0)->type()) ||
       x.quant()->granularity == QuantGranularity::kPerBlock || !OneZeroPoint(*x.quant())) {
     return No(
         "dequantize other than u8/i8/i32 (per tensor, or per axis with one zero point) "
@@ -76,35 +54,19 @@ Status CheckConv(const ir::Op& op) {
     const bool i32 = bt.is_quantized() && bt.scalar() == ScalarType::kI32 &&
                      bt.quant()->granularity != QuantGranularity::kPerBlock &&
                      ZeroPointsZero(*bt.quant());
-    if (!b->is_constant() || !(i32 || IsPlainF32(bt))) {
+    if (!b->is_constant() || !(i32 || IsPlainF32(&bt))) {
       return No("int8 conv with a bias other than a constant i32 (zero point 0) or f32");
     }
   }
   const ir::TensorType& y = *op.result(0)->type();
-  if (!IsPlainF32(y) && !PerTensorInt8(y)) {
+  if (!IsPlainF32(&y) && !PerTensorInt8(y)) {
     return No("int8 conv with a result other than f32 or u8/i8 per tensor");
   }
   if (op.num_operands() > 3 && op.operand(3) != nullptr) {
     const ir::TensorType& r = *op.operand(3)->type();
-    const bool same = IsPlainF32(y) ? IsPlainF32(r) : PerTensorInt8(r) && r.scalar() == y.scalar();
+    const bool same =
+        IsPlainF32(&y) ? IsPlainF32(&r) : PerTensorInt8(r) && r.scalar() == y.scalar();
     if (!same) return No("int8 conv with a residual of another type than its result");
-  }
-  return Status::Ok();
-}
-
-Status CheckMaxPool(const ir::Op& op) {
-  const ir::TensorType& x = *op.operand(0)->type();
-  const ir::TensorType& y = *op.result(0)->type();
-  if (!PerTensorInt8(x) || op.num_results() != 1 || !y.is_quantized() || y.scalar() != x.scalar() ||
-      *y.quant() != *x.quant()) {
-    return No(StrCat(op.kind_name(), " other than per-tensor u8/i8 to the same grid"));
-  }
-  return Status::Ok();
-}
-
-Status CheckByteCopy(const ir::Op& op) {
-  if (op.operand(0)->type()->scalar() != op.result(0)->type()->scalar()) {
-    return No(StrCat(op.kind_name(), " that changes the quantized type"));
   }
   return Status::Ok();
 }
@@ -121,13 +83,13 @@ Status CheckCloudQuantized(const ir::Op& op) {
       return CheckConv(op);
     case OpKind::kMaxPool:
     case OpKind::kGlobalMaxPool:
-      return CheckMaxPool(op);
+      return CheckSameGridPool(op, "cloud");
     case OpKind::kReshape:
     case OpKind::kFlatten:
     case OpKind::kSqueeze:
     case OpKind::kUnsqueeze:
     case OpKind::kIdentity:
-      return CheckByteCopy(op);
+      return CheckByteCopy(op, "cloud");
     default:
       return No(StrCat("op '", op.kind_name(), "' on quantized types"));
   }

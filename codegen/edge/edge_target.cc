@@ -1,8 +1,12 @@
 #include "codegen/edge/edge_target.h"
 
 #include <cassert>
+#include <memory>
 
+#include "codegen/edge/edge_quantized.h"
 #include "ir/str_cat.h"
+#include "passes/match.h"
+#include "passes/quantize/expand_quantized.h"
 
 namespace kiln::codegen {
 namespace {
@@ -82,7 +86,11 @@ bool IsWindowOp(OpKind kind) {
 std::span<const ir::OpKind> EdgeTarget::SupportedOps() { return kSupportedOps; }
 
 Status EdgeTarget::check_supported(const ir::Op& op) const {
-  if (Status s = CheckSupportedF32(op, kSupportedOps, name()); !s.ok()) return s;
+  if (TouchesQuantized(op)) {
+    if (Status s = CheckEdgeQuantized(op); !s.ok()) return s;
+  } else if (Status s = CheckSupportedF32(op, kSupportedOps, name()); !s.ok()) {
+    return s;
+  }
   if (IsWindowOp(op.kind()) && op.attrs().GetString("layout", "NCHW") != "NHWC") {
     return Status::Error(ir::StrCat("op '", op.kind_name(),
                                     "' is supported by target 'edge' only as a 2-D NHWC op "
@@ -93,11 +101,21 @@ Status EdgeTarget::check_supported(const ir::Op& op) const {
 }
 
 void EdgeTarget::add_legalization(PassManager& pm) const {
+  // A quantized graph (QDQ form) first becomes ops on quantized types (fold-qdq), again after
+  // the activations are fused, and the ops the runtime cannot run quantized are expanded back
+  // to float between dequantize and quantize (edge_quantized.h says which it can).
+  //
   // XNNPACK clamps a node's output (relu, clip) and has hardswish/sigmoid nodes: fuse activations
   // into their producers, but no residual adds (XNNPACK has no sum post-op). Then NHWC: window
-  // ops get transposes around them, which sink through elementwise ops until pairs cancel.
-  // (`nhwc` is passes/layout's pipeline: channels-last, then sink-transposes to a fixpoint.)
-  [[maybe_unused]] Status s = pm.AddPipeline("infer-shapes,fixpoint(fuse-activation,dce),nhwc");
+  // ops get transposes around them, which sink through elementwise ops (quantize and dequantize
+  // too) until pairs cancel. (`nhwc` is passes/layout's pipeline: channels-last, then
+  // sink-transposes to a fixpoint.)
+  [[maybe_unused]] Status s =
+      pm.AddPipeline("fold-qdq,infer-shapes,fixpoint(fuse-activation,dce),fold-qdq");
+  assert(s.ok() && "the edge legalization pipeline names registered passes");
+  pm.AddPass(std::make_unique<ExpandQuantizedPass>(
+      [](const ir::Op& op) { return CheckEdgeQuantized(op).ok(); }));
+  s = pm.AddPipeline("dce,nhwc");
   assert(s.ok() && "the edge legalization pipeline names registered passes");
 }
 

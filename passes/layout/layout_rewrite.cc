@@ -30,6 +30,10 @@ ir::Value* CreateTranspose(ir::Value* x, const Perm& perm, const ir::TensorType*
 bool IsSinkableUnary(const ir::Op& op) {
   if (op.num_results() != 1 || op.num_operands() < 1 || op.operand(0) == nullptr) return false;
   if (op.schema().has(ir::kUnaryElementwise)) return true;
+  // Elementwise too while their scales do not depend on the position (per tensor).
+  if (op.kind() == ir::OpKind::kQuantize || op.kind() == ir::OpKind::kDequantize) {
+    return IsLayoutFree(op.operand(0)->type()) && IsLayoutFree(op.result(0)->type());
+  }
   if (op.kind() != ir::OpKind::kClip) return false;
   for (int i = 1; i < op.num_operands(); ++i) {
     const ir::Value* bound = op.operand(i);

@@ -30,8 +30,8 @@ ir::Value* CreateTranspose(ir::Value* x, const Perm& perm, const ir::TensorType*
                            ir::Op* before);
 
 // The ops sink-transposes moves a transpose past: a unary elementwise op (kUnaryElementwise,
-// or clip whose bounds are absent or one-element constants), and add, sub, mul, div, min, max
-// or pow of two operands.
+// clip whose bounds are absent or one-element constants, quantize and dequantize per tensor),
+// and add, sub, mul, div, min, max or pow of two operands.
 bool IsSinkableUnary(const ir::Op& op);
 bool IsSinkableBinary(const ir::Op& op);
 

@@ -74,6 +74,34 @@ int HoistQuantizeAbovePools(ir::Graph& graph) {
   return hoisted;
 }
 
+// y takes the type of `quantize`, its only use, which goes (erased records it for the loop).
+void AbsorbQuantize(ir::Graph& graph, ir::Value* y, ir::Op* quantize,
+                    std::unordered_set<const ir::Op*>& erased) {
+  ir::Value* yq = quantize->result(0);
+  y->set_type(yq->type());
+  yq->ReplaceAllUsesWith(y);
+  if (!yq->name().empty()) y->set_name(yq->name());
+  erased.insert(quantize);
+  graph.EraseOp(quantize);
+}
+
+// quantize(add(dequantize(a), dequantize(b))) -> add(a, b) of the quantize's type, when every
+// operand has a quantized form and the quantize is the add's only use. True if it folded.
+bool FoldAdd(ir::Graph& graph, ir::Op* add, std::unordered_set<const ir::Op*>& erased) {
+  if (add->kind() != ir::OpKind::kAdd || add->num_results() != 1 ||
+      !IsPlainF32(add->result(0)->type())) {
+    return false;
+  }
+  ir::Op* quantize = OnlyQuantizeUse(graph, add->result(0));
+  if (quantize == nullptr) return false;
+  for (int i = 0; i < add->num_operands(); ++i) {
+    if (QuantizedForm(add->operand(i)) == nullptr) return false;
+  }
+  for (int i = 0; i < add->num_operands(); ++i) add->SetOperand(i, QuantizedForm(add->operand(i)));
+  AbsorbQuantize(graph, add->result(0), quantize, erased);
+  return true;
+}
+
 }  // namespace
 
 PassResult FoldQdqPass::run(ir::Graph& graph, PassContext& ctx) {
@@ -82,6 +110,11 @@ PassResult FoldQdqPass::run(ir::Graph& graph, PassContext& ctx) {
   std::unordered_set<const ir::Op*> erased;  // quantize ops later in the list, gone already
   for (ir::Op* op : graph.OpList()) {
     if (erased.count(op)) continue;
+    if (FoldAdd(graph, op, erased)) {
+      ++folded;
+      ++quantize_folded;
+      continue;
+    }
     if (!Foldable(op->kind()) || op->num_results() != 1 || !IsPlainF32(op->result(0)->type())) {
       continue;
     }
@@ -107,12 +140,7 @@ PassResult FoldQdqPass::run(ir::Graph& graph, PassContext& ctx) {
     }
     if (quantize != nullptr) {
       if (residual >= 0) op->SetOperand(residual, residual_source);
-      ir::Value* yq = quantize->result(0);
-      y->set_type(yq->type());
-      yq->ReplaceAllUsesWith(y);
-      if (!yq->name().empty()) y->set_name(yq->name());
-      erased.insert(quantize);
-      graph.EraseOp(quantize);
+      AbsorbQuantize(graph, y, quantize, erased);
       ++quantize_folded;
       changed = true;
     }

@@ -8,9 +8,11 @@
 //     quantize goes; with a residual, only when the residual is (the dequantize of) a value of
 //     the same quantized scalar type, which the op then reads instead. Integer kernels add the
 //     residual in the result's type.
-// Run again after fuse-residual-add and fuse-activation (cloud legalization), it folds the
-// quantize that follows a fused residual add and activation. First, a quantize of a max pool
-// whose float input is the only use of such an op moves above the pool (max commutes with
+// An add whose operands all have quantized forms and whose only use is quantize reads those and
+// produces the quantized type (mobilenet's residual adds; a target runs it as an integer add or
+// expands it back). Run again after fuse-residual-add and fuse-activation (cloud legalization), it
+// folds the quantize that follows a fused residual add and activation. First, a quantize of a max
+// pool whose float input is the only use of such an op moves above the pool (max commutes with
 // quantization exactly), so the op folds it and the pool reads int8 (resnet's stem).
 //
 //   %d = dequantize(%xq)  %wd = dequantize(%wq)  %y = conv(%d, %wd)  %yq = quantize(%y) : u8<..>

@@ -60,7 +60,7 @@ Expected<QuantPlan> BuildQuantPlan(const ir::Graph& graph, const CalibrationStat
   QuantPlan plan;
   plan.options = options;
   for (const ir::Op* op : graph.ops()) {
-    std::optional<QuantizableOp> roles = AnalyzeQuantizable(*op);
+    std::optional<QuantizableOp> roles = AnalyzeQuantizable(*op, options.kinds);
     if (!roles) continue;
     plan.ops[op->result(0)] = OpDecision{.roles = *roles};
   }

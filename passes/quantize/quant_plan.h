@@ -55,6 +55,7 @@ struct QuantPlanOptions {
   ActivationScheme scheme = ActivationScheme::kZeroPointFree;
   RangeMethod method = RangeMethod::kMinMax;  // for every activation unless overridden
   int weight_bits = 8;                        // per output channel, symmetric
+  QuantizableKinds kinds = {};                // adds too where the target has no residual fusion
 };
 
 struct QuantPlan {

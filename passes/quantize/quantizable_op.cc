@@ -25,7 +25,7 @@ int64_t StaticDim(const ir::Value* v, int axis) { return v->type()->shape().dim(
 
 }  // namespace
 
-std::optional<QuantizableOp> AnalyzeQuantizable(const ir::Op& op) {
+std::optional<QuantizableOp> AnalyzeQuantizable(const ir::Op& op, QuantizableKinds kinds) {
   if (op.num_results() != 1 || !IsPlainF32(op.result(0)->type())) return std::nullopt;
   QuantizableOp q;
   switch (op.kind()) {
@@ -69,6 +69,12 @@ std::optional<QuantizableOp> AnalyzeQuantizable(const ir::Op& op) {
       if (!IsPlainActivation(w)) return std::nullopt;
       return QuantizableOp{.activations = {0, 1}};
     }
+    case ir::OpKind::kAdd:
+      if (!kinds.adds || op.num_operands() != 2 || !IsPlainActivation(op.operand(0)) ||
+          !IsPlainActivation(op.operand(1))) {
+        return std::nullopt;
+      }
+      return QuantizableOp{.activations = {0, 1}};
     default:
       return std::nullopt;
   }

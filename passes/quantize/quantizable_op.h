@@ -10,6 +10,9 @@
 //   linear(x, w[K, N], b[N]?, residual?)            weight axis 1
 //   matmul(x, w)                                    w a 2-D constant [K, N]: weight axis 1; else
 //                                                   both operands are activations
+//   add(a, b)                                       only with {.adds = true}: a and b non-constant;
+//                                                   both are activations (an integer add with its
+//                                                   own grids: targets without a residual post-op)
 //
 //   std::optional<QuantizableOp> q = AnalyzeQuantizable(*op);
 //   if (q) for (int i : q->activations) ...
@@ -29,7 +32,12 @@ struct QuantizableOp {
   int bias = -1;                 // operand index of the bias constant, or -1
 };
 
+// Which ops beyond conv, gemm, linear and matmul are quantized.
+struct QuantizableKinds {
+  bool adds = false;
+};
+
 // nullopt for an op static int8 leaves in float.
-std::optional<QuantizableOp> AnalyzeQuantizable(const ir::Op& op);
+std::optional<QuantizableOp> AnalyzeQuantizable(const ir::Op& op, QuantizableKinds kinds = {});
 
 }  // namespace kiln::quant

@@ -35,6 +35,8 @@ struct TensorInfo {
   rt::DType dtype = rt::DType::kF32;
   Dims dims;                   // -1 for a dim the producing kernel has not computed yet
   const void* data = nullptr;  // a constant's bytes; null for every other tensor
+  // A quantized tensor's parameters (checked when the artifact loaded); null for the others.
+  const artifact::Quant* quant = nullptr;
   bool is_constant() const { return data != nullptr; }
 };
 

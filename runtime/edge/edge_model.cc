@@ -186,6 +186,7 @@ rt::Status EdgeModel::Prepare(std::span<const TensorView> inputs) {
     TensorInfo& info = p->infos[t];
     info.dtype = FromArtifact(tensor.dtype());
     info.dims = rt::TensorDims(tensor, *symbols);
+    info.quant = tensor.quant();
     if (tensor.storage() == artifact::Storage::Constant) {
       info.data = artifact_->ConstantBytes(t).data();
       p->data[t] = const_cast<void*>(info.data);

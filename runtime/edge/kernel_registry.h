@@ -34,9 +34,10 @@ class KernelRegistry {
 };
 
 // XNNPACK: NHWC conv and pools (xnn_window_kernels.cc); fully connected, elementwise, softmax
-// (xnn_elementwise_kernels.cc).
+// (xnn_elementwise_kernels.cc); quantize and dequantize (xnn_quant_kernels.cc).
 void RegisterXnnWindowKernels(KernelRegistry& registry);
 void RegisterXnnElementwiseKernels(KernelRegistry& registry);
+void RegisterXnnQuantKernels(KernelRegistry& registry);
 // The portable kernels (portable_kernels.cc): data movement, normalization, reductions, ...
 void RegisterPortableKernels(KernelRegistry& registry);
 // A new portable kernel for `key` (null when there is none): for an XNNPACK kernel that hands

@@ -6,6 +6,7 @@ void RegisterEdgeKernels(KernelRegistry& registry) {
   RegisterPortableKernels(registry);
   RegisterXnnWindowKernels(registry);
   RegisterXnnElementwiseKernels(registry);
+  RegisterXnnQuantKernels(registry);
 }
 
 }  // namespace kiln::edge

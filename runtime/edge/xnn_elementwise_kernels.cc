@@ -98,6 +98,8 @@ class BinaryKernel : public XnnKernel {
     return ctx.inputs[0]->dims.size() <= XNN_MAX_TENSOR_DIMS &&
            ctx.inputs[1]->dims.size() <= XNN_MAX_TENSOR_DIMS;
   }
+  // XNNPACK's qs8 add (codegen/edge/edge_quantized.h): each input and the result on its grid.
+  bool TakesQuantized() const override { return op_ == Binary::kAdd; }
 
   rt::Status InferDims(const PrepareContext& ctx) override {
     std::optional<portable::FixedDims> y =

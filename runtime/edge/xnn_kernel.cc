@@ -1,5 +1,6 @@
 #include "runtime/edge/xnn_kernel.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "runtime/edge/kernel_registry.h"
@@ -9,7 +10,56 @@ namespace {
 
 std::vector<size_t> SizeDims(const Dims& dims) { return {dims.begin(), dims.end()}; }
 
+// Why XNNPACK cannot take `t` as a value; null when it can: f32, or (when the kernel takes
+// quantized values) u8/i8/i32 quantized per tensor with one scale, or i8/i32 per axis with one
+// scale per element of the axis and no zero points (XNNPACK's channelwise values have none).
+const char* ValueTypeProblem(const TensorInfo& t, bool takes_quantized) {
+  if (t.quant == nullptr) {
+    return t.dtype == rt::DType::kF32 ? nullptr : "not f32 (XNNPACK kernels take f32)";
+  }
+  if (!takes_quantized) return "quantized (this kernel takes f32)";
+  const artifact::Quant& q = *t.quant;
+  const int64_t scales = q.scales()->size();
+  const bool u8 = t.dtype == rt::DType::kU8;
+  bool ok = (t.dtype == rt::DType::kI8 || u8 || t.dtype == rt::DType::kI32) && q.block_size() == 0;
+  if (q.axis() < 0) {
+    ok = ok && scales == 1;
+  } else {
+    const auto* zero_points = q.zero_points();
+    ok = ok && !u8 && static_cast<size_t>(q.axis()) < t.dims.size() && t.dims[q.axis()] == scales &&
+         (zero_points == nullptr ||
+          std::all_of(zero_points->begin(), zero_points->end(), [](int64_t z) { return z == 0; }));
+  }
+  return ok ? nullptr
+            : "quantized other than u8/i8/i32 per tensor or i8/i32 per channel with zero points 0";
+}
+
 }  // namespace
+
+xnn_status XnnKernel::DefineValue(xnn_subgraph_t subgraph, const ValueType& type, const Dims& dims,
+                                  const void* data, uint32_t external_id, uint32_t flags,
+                                  uint32_t* id) {
+  const std::vector<size_t> sizes = SizeDims(dims);
+  if (type.quant == nullptr) {
+    return xnn_define_tensor_value(subgraph, xnn_datatype_fp32, sizes.size(), sizes.data(), data,
+                                   external_id, flags, id);
+  }
+  const artifact::Quant& q = *type.quant;
+  const bool i32 = type.dtype == rt::DType::kI32;
+  if (q.axis() >= 0) {
+    return xnn_define_channelwise_quantized_tensor_value(
+        subgraph, i32 ? xnn_datatype_qcint32 : xnn_datatype_qcint8, q.scales()->data(),
+        sizes.size(), static_cast<size_t>(q.axis()), sizes.data(), data, external_id, flags, id);
+  }
+  const xnn_datatype datatype = i32                            ? xnn_datatype_qint32
+                                : type.dtype == rt::DType::kU8 ? xnn_datatype_quint8
+                                                               : xnn_datatype_qint8;
+  const int64_t zero_point =
+      q.zero_points() != nullptr && q.zero_points()->size() > 0 ? q.zero_points()->Get(0) : 0;
+  return xnn_define_quantized_tensor_value(subgraph, datatype, static_cast<int32_t>(zero_point),
+                                           q.scales()->Get(0), sizes.size(), sizes.data(), data,
+                                           external_id, flags, id);
+}
 
 Dims XnnKernel::ValueDims(int i, const TensorInfo& info) const {
   (void)i;
@@ -37,18 +87,37 @@ rt::Status XnnKernel::Prepare(const PrepareContext& ctx) {
     }
     return portable_->Prepare(ctx);
   }
-  for (const TensorInfo* in : ctx.inputs) {
-    if (in != nullptr && in->dtype != rt::DType::kF32) {
-      return rt::Status::Error(ctx.where + ": XNNPACK kernels take f32 operands, got " +
-                               std::string(rt::DTypeName(in->dtype)));
+  if (rt::Status s = InferDims(ctx); !s.ok()) return s;
+  input_types_.assign(ctx.inputs.size(), ValueType{});
+  output_types_.clear();
+  const size_t num_inputs = ctx.inputs.size();
+  for (size_t i = 0; i < num_inputs + ctx.outputs.size(); ++i) {
+    const TensorInfo* t = i < num_inputs ? ctx.inputs[i] : ctx.outputs[i - num_inputs];
+    if (t == nullptr) continue;
+    if (const char* problem = ValueTypeProblem(*t, TakesQuantized())) {
+      return rt::Status::Error(ctx.where + ": " + (i < num_inputs ? "input " : "output ") +
+                               std::to_string(i < num_inputs ? i : i - num_inputs) + " is " +
+                               problem);
+    }
+    const ValueType type{t->dtype, t->quant};
+    if (i < num_inputs) {
+      input_types_[i] = type;
+    } else {
+      output_types_.push_back(type);
     }
   }
-  if (rt::Status s = InferDims(ctx); !s.ok()) return s;
   activation_ = {};
   if (HasFusedActivation()) {
     rt::Result<Activation> a = ReadFusedActivation(ctx.attrs);
     if (!a.ok()) return rt::Status::Error(ctx.where + ": " + a.status().message());
     activation_ = *a;
+  }
+  float lo, hi;
+  const bool clamp = activation_.AsClamp(&lo, &hi);
+  if (!clamp && !output_types_.empty() && output_types_[0].quant != nullptr) {
+    return rt::Status::Error(ctx.where +
+                             ": a fused activation other than relu or clip on a quantized "
+                             "result is not supported on edge");
   }
   value_dims_.assign(ctx.inputs.size(), Dims{});
   constants_.assign(ctx.inputs.size(), nullptr);
@@ -64,8 +133,6 @@ rt::Status XnnKernel::Prepare(const PrepareContext& ctx) {
     output_dims_.push_back(OutputValueDims(static_cast<int>(o), *ctx.outputs[o]));
   }
   output_elements_ = ctx.outputs.empty() ? 0 : NumElements(ctx.outputs[0]->dims);
-  float lo, hi;
-  const bool clamp = activation_.AsClamp(&lo, &hi);
   portable_activation_ = !clamp && activation_.kind != ActivationKind::kHardSwish &&
                          activation_.kind != ActivationKind::kSigmoid &&
                          activation_.kind != ActivationKind::kLeakyRelu;
@@ -84,13 +151,11 @@ rt::Status XnnKernel::Define(xnn_subgraph_t subgraph, uint32_t* next_id) {
   external_inputs_.assign(value_dims_.size(), XNN_INVALID_VALUE_ID);
   for (size_t i = 0; i < value_dims_.size(); ++i) {
     if (!present_[i]) continue;
-    const std::vector<size_t> dims = SizeDims(value_dims_[i]);
     const bool constant = constants_[i] != nullptr;
     const uint32_t external = constant ? XNN_INVALID_VALUE_ID : (*next_id)++;
     if (rt::Status s =
-            Check(xnn_define_tensor_value(subgraph, xnn_datatype_fp32, dims.size(), dims.data(),
-                                          constants_[i], external,
-                                          constant ? 0 : XNN_VALUE_FLAG_EXTERNAL_INPUT, &in_ids[i]),
+            Check(DefineValue(subgraph, input_types_[i], value_dims_[i], constants_[i], external,
+                              constant ? 0 : XNN_VALUE_FLAG_EXTERNAL_INPUT, &in_ids[i]),
                   n, "define input " + std::to_string(i));
         !s.ok()) {
       return s;
@@ -100,12 +165,11 @@ rt::Status XnnKernel::Define(xnn_subgraph_t subgraph, uint32_t* next_id) {
   std::vector<uint32_t> out_ids(output_dims_.size());
   external_outputs_.assign(output_dims_.size(), 0);
   for (size_t o = 0; o < output_dims_.size(); ++o) {
-    const std::vector<size_t> dims = SizeDims(output_dims_[o]);
     external_outputs_[o] = (*next_id)++;
-    if (rt::Status s = Check(xnn_define_tensor_value(subgraph, xnn_datatype_fp32, dims.size(),
-                                                     dims.data(), nullptr, external_outputs_[o],
-                                                     XNN_VALUE_FLAG_EXTERNAL_OUTPUT, &out_ids[o]),
-                             n, "define output " + std::to_string(o));
+    if (rt::Status s =
+            Check(DefineValue(subgraph, output_types_[o], output_dims_[o], nullptr,
+                              external_outputs_[o], XNN_VALUE_FLAG_EXTERNAL_OUTPUT, &out_ids[o]),
+                  n, "define output " + std::to_string(o));
         !s.ok()) {
       return s;
     }

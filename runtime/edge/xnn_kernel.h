@@ -2,8 +2,11 @@
 // activation XNNPACK has as a node of its own). The executor puts consecutive XNNPACK kernels into
 // one Subgraph and Runtime (xnn_segment.h): each kernel's non-constant inputs and outputs are
 // external values of their own, bound to the executor's planned buffers, and its constants
-// (weights) static values XNNPACK packs once per preparation. Only f32. A case XNNPACK does not
-// cover goes to the portable kernel of the same key (Handles), and the kernel then runs alone.
+// (weights) static values XNNPACK packs once per preparation. Values are f32, and for the
+// kernels that take quantized values (TakesQuantized: conv, max_pool, add, quantize, dequantize)
+// also quantized ones: XNNPACK's qint8/quint8/qint32 per tensor, qcint8/qcint32 per channel. A case
+// XNNPACK does not cover goes to the portable kernel of the same key (Handles), and the kernel
+// then runs alone.
 //
 // A subclass computes output dims and defines its node:
 //
@@ -71,6 +74,9 @@ class XnnKernel : public EdgeKernel {
   virtual Dims ValueDims(int i, const TensorInfo& info) const;
   // The dims XNNPACK sees for output `o` (a fully connected layer's [..., N] as [M, N]).
   virtual Dims OutputValueDims(int o, const TensorInfo& info) const;
+  // True for kernels whose node takes quantized operands and results (the node checks which
+  // combinations); the others take f32 only.
+  virtual bool TakesQuantized() const { return false; }
   // True if the op carries a fused activation (conv, gemm, linear, matmul): its attributes are
   // read and applied after the node.
   virtual bool HasFusedActivation() const { return false; }
@@ -80,11 +86,24 @@ class XnnKernel : public EdgeKernel {
   // Ok, or an error naming the op and the XNNPACK call.
   static rt::Status Check(xnn_status status, const NodeContext& n, std::string_view what);
 
+  // A value of this op as XNNPACK types it: f32, or quantized by `quant`.
+  struct ValueType {
+    rt::DType dtype = rt::DType::kF32;
+    const artifact::Quant* quant = nullptr;
+  };
+  // Defines a value of `type` (a static one when `data` is set): xnn_define_tensor_value or
+  // its quantized forms.
+  static xnn_status DefineValue(xnn_subgraph_t subgraph, const ValueType& type, const Dims& dims,
+                                const void* data, uint32_t external_id, uint32_t flags,
+                                uint32_t* id);
+
  private:
   std::unique_ptr<EdgeKernel> portable_;   // set when !Handles(ctx)
   std::vector<Dims> value_dims_;           // per input (empty when absent), as XNNPACK sees it
+  std::vector<ValueType> input_types_;     // per input
+  std::vector<ValueType> output_types_;    // per output
   std::vector<const void*> constants_;     // per input: a constant's bytes, else null
-  std::vector<bool> present_;              // per input: false for an absent optional one
+  std::vector<uint8_t> present_;           // per input: 0 for an absent optional one
   std::vector<Dims> output_dims_;          // per output, as XNNPACK sees it
   std::vector<uint32_t> external_inputs_;  // per op input: an external id or XNN_INVALID_VALUE_ID
   std::vector<uint32_t> external_outputs_;

@@ -1,6 +1,8 @@
 // NHWC convolutions and pools on XNNPACK: conv (ordinary, grouped, depthwise), max_pool,
 // average_pool, global_average_pool. The compiler (codegen/edge) made them NHWC and stored conv
 // weights in XNNPACK's layouts: [C_out, kh, kw, C_in/group], or [1, kh, kw, C_out] depthwise.
+// conv and max_pool also run quantized (codegen/edge/edge_quantized.h): an i8 conv with i8
+// weights per tensor or per output channel and an i32 bias, a max pool on one u8/i8 grid.
 #include <string>
 #include <vector>
 
@@ -28,8 +30,11 @@ rt::Status RequireNhwc(const PrepareContext& ctx) {
 
 uint32_t U32(int64_t v) { return static_cast<uint32_t>(v); }
 
+float FirstScale(const artifact::Quant& q) { return q.scales()->Get(0); }
+
 class ConvKernel : public XnnKernel {
  protected:
+  bool TakesQuantized() const override { return true; }
   bool HasFusedActivation() const override { return true; }
 
   rt::Status InferDims(const PrepareContext& ctx) override {
@@ -58,7 +63,19 @@ class ConvKernel : public XnnKernel {
       return rt::Status::Error(ctx.where + ": the bias must be a constant of " +
                                std::to_string(out_channels_) + " elements");
     }
+    // All-zero bytes: 0.0f, or an int32 0 for a quantized conv.
     if (b == nullptr) zero_bias_.assign(static_cast<size_t>(out_channels_), 0.0f);
+    zero_bias_scales_.clear();
+    const artifact::Quant* xq = ctx.inputs[0]->quant;
+    if (b == nullptr && xq != nullptr && w->quant != nullptr) {
+      // The bias XNNPACK needs has the accumulator's scale: s_x * s_w (per channel).
+      const auto& ws = *w->quant->scales();
+      const bool per_channel = w->quant->axis() >= 0;
+      for (int64_t c = 0; c < (per_channel ? out_channels_ : 1); ++c) {
+        const float s_w = c < static_cast<int64_t>(ws.size()) ? ws.Get(c) : ws.Get(0);
+        zero_bias_scales_.push_back(FirstScale(*xq) * s_w);
+      }
+    }
     rt::Result<Window> window = ReadWindow(ctx.attrs, x[1], x[2], w->dims[1], w->dims[2]);
     if (!window.ok()) return rt::Status::Error(ctx.where + ": " + window.status().message());
     window_ = *window;
@@ -70,13 +87,20 @@ class ConvKernel : public XnnKernel {
     uint32_t bias = n.in.size() > 2 ? n.in[2] : XNN_INVALID_VALUE_ID;
     if (bias == XNN_INVALID_VALUE_ID) {
       const size_t dims[1] = {zero_bias_.size()};
-      if (rt::Status s =
-              Check(xnn_define_tensor_value(n.subgraph, xnn_datatype_fp32, 1, dims,
-                                            zero_bias_.data(), XNN_INVALID_VALUE_ID, 0, &bias),
-                    n, "define zero bias");
-          !s.ok()) {
-        return s;
+      xnn_status status;
+      if (zero_bias_scales_.empty()) {
+        status = xnn_define_tensor_value(n.subgraph, xnn_datatype_fp32, 1, dims, zero_bias_.data(),
+                                         XNN_INVALID_VALUE_ID, 0, &bias);
+      } else if (zero_bias_scales_.size() == 1) {
+        status = xnn_define_quantized_tensor_value(n.subgraph, xnn_datatype_qint32, 0,
+                                                   zero_bias_scales_[0], 1, dims, zero_bias_.data(),
+                                                   XNN_INVALID_VALUE_ID, 0, &bias);
+      } else {
+        status = xnn_define_channelwise_quantized_tensor_value(
+            n.subgraph, xnn_datatype_qcint32, zero_bias_scales_.data(), 1, 0, dims,
+            zero_bias_.data(), XNN_INVALID_VALUE_ID, 0, &bias);
       }
+      if (rt::Status s = Check(status, n, "define zero bias"); !s.ok()) return s;
     }
     const Window& w = window_;
     if (depthwise_) {
@@ -102,18 +126,35 @@ class ConvKernel : public XnnKernel {
   Window window_;
   int64_t group_ = 1, channels_ = 0, out_channels_ = 0;
   bool depthwise_ = false;
-  std::vector<float> zero_bias_;  // XNNPACK's convolution wants a bias
+  std::vector<float> zero_bias_;         // XNNPACK's convolution wants a bias
+  std::vector<float> zero_bias_scales_;  // its scales when the conv is quantized
 };
+
+// Same dtype and the same scale and zero point (a max pool moves codes, never requantizes).
+bool SameGrid(const TensorInfo& x, const TensorInfo& y) {
+  if (x.dtype != y.dtype || (x.quant == nullptr) != (y.quant == nullptr)) return false;
+  if (x.quant == nullptr) return true;
+  const auto zero_point = [](const artifact::Quant& q) {
+    return q.zero_points() != nullptr && q.zero_points()->size() > 0 ? q.zero_points()->Get(0) : 0;
+  };
+  return FirstScale(*x.quant) == FirstScale(*y.quant) &&
+         zero_point(*x.quant) == zero_point(*y.quant);
+}
 
 class PoolKernel : public XnnKernel {
  public:
   explicit PoolKernel(bool max) : max_(max) {}
 
  protected:
+  bool TakesQuantized() const override { return max_; }
+
   rt::Status InferDims(const PrepareContext& ctx) override {
     if (rt::Status s = RequireNhwc(ctx); !s.ok()) return s;
     if (ctx.outputs.size() != 1) {
       return rt::Status::Error(ctx.where + ": the indices output is not supported on edge");
+    }
+    if (!SameGrid(*ctx.inputs[0], *ctx.outputs[0])) {
+      return rt::Status::Error(ctx.where + ": the pooled result must have the input's type");
     }
     const Dims& x = ctx.inputs[0]->dims;
     rt::Result<Window> window = ReadWindow(ctx.attrs, x[1], x[2], 0, 0);

@@ -10,6 +10,9 @@
    images: its logits must agree with the reference simulation (cosine >= 0.9999, top-1
    agreement >= 99%, max relative error at most a quarter of the float model's distance from
    the simulation): the export means what Kiln's simulation means.
+4. With --compile, `kiln compile --target T --quantize int8` (twice: identical bytes) and the
+   target's runtime runs the artifact on all test images: accuracy within --max-drop of float
+   and the logits as close to the simulation as in step 3.
 
 Usage: quantize_e2e.py --kiln BIN --model M.onnx --calib DIR --images IMG_DIR --target cloud
                        --work DIR [--max-drop 0.3] [--ort-count 1000] [--compile]
@@ -49,18 +52,18 @@ def agreement(got, sim, float_logits):
     return good, text
 
 
-def run_cloud_int8(args, images, work):
-    """Compiles for cloud with --quantize int8 twice (same bytes) and runs the artifact on the
-    images in chunks of 1000 (the arena grows with the batch)."""
+def run_compiled_int8(args, images, work):
+    """Compiles for the target with --quantize int8 twice (same bytes) and runs the artifact on
+    the images in chunks of 1000 (the arena grows with the batch)."""
     artifacts = [os.path.join(work, f) for f in ("q.kiln", "q2.kiln")]
     for a in artifacts:
-        run([args.kiln, "compile", args.model, "--target", "cloud", "--quantize", "int8",
+        run([args.kiln, "compile", args.model, "--target", args.target, "--quantize", "int8",
              "--calib", args.calib, "--quiet", "-o", a])
     same = filecmp.cmp(*artifacts, shallow=False)
     x = np.load(images)
     chunks = []
     for start in range(0, len(x), 1000):
-        part, out = os.path.join(work, "chunk.npy"), os.path.join(work, "cloud_out")
+        part, out = os.path.join(work, "chunk.npy"), os.path.join(work, "compiled_out")
         np.save(part, x[start:start + 1000])
         run([args.kiln, "run", artifacts[0], "--input", part, "--output-dir", out, "--threads",
              "2", "--quiet"])
@@ -78,7 +81,8 @@ def main():
     p.add_argument("--work", required=True)
     p.add_argument("--max-drop", type=float, default=0.3, help="accuracy points")
     p.add_argument("--ort-count", type=int, default=1000)
-    p.add_argument("--compile", action="store_true", help="also compile for cloud and run it")
+    p.add_argument("--compile", action="store_true",
+                   help="also compile for the target and run its int8 kernels")
     args = p.parse_args()
 
     work = args.work
@@ -125,20 +129,21 @@ def main():
           f"{n} images: {text}")
 
     if args.compile:
-        same, c_logits = run_cloud_int8(args, images, work)
+        runtime = {"cloud": "cloud runtime's int8 kernels (oneDNN)",
+                   "edge": "edge runtime's int8 kernels (XNNPACK)"}[args.target]
+        same, c_logits = run_compiled_int8(args, images, work)
         ok = ok and same
-        print(f"{'PASS' if same else 'FAIL'} compiling for cloud with --quantize int8 twice "
-              "gives identical .kiln bytes")
+        print(f"{'PASS' if same else 'FAIL'} compiling for {args.target} with --quantize int8 "
+              "twice gives identical .kiln bytes")
         c_acc = 100.0 * np.mean(np.argmax(c_logits, 1) == labels)
         good = f_acc - c_acc <= args.max_drop
         ok = ok and good
-        print(f"{'PASS' if good else 'FAIL'} top-1 of the cloud runtime's int8 kernels (oneDNN): "
-              f"{c_acc:.2f}% vs float {f_acc:.2f}%, drop {f_acc - c_acc:+.2f} points "
-              f"(<= {args.max_drop})")
+        print(f"{'PASS' if good else 'FAIL'} top-1 of the {runtime}: {c_acc:.2f}% vs float "
+              f"{f_acc:.2f}%, drop {f_acc - c_acc:+.2f} points (<= {args.max_drop})")
         good, text = agreement(c_logits, q_logits, f_logits)
         ok = ok and good
-        print(f"{'PASS' if good else 'FAIL'} cloud int8 vs Kiln's simulation, {len(labels)} "
-              f"images: {text}")
+        print(f"{'PASS' if good else 'FAIL'} {args.target} int8 vs Kiln's simulation, "
+              f"{len(labels)} images: {text}")
 
     with open(report) as f:
         rep = json.load(f)

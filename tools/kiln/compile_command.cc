@@ -99,10 +99,6 @@ Status RunCompile(const CompileCommandOptions& options, std::ostream& err) {
   }
   if (Status s = CheckQuantizeFlags(options.quantize); !s.ok()) return s;
   const bool quantize = WantsQuantization(options.quantize);
-  if (quantize && options.target != "cloud") {
-    return Status::Error("--quantize " + options.quantize.scheme + " for target '" +
-                         options.target + "': not available yet (target cloud is)");
-  }
 
   Expected<std::string> source = ReadFile(options.input);
   if (!source) return source.error();

@@ -197,7 +197,10 @@ Expected<nlohmann::json> ApplyQuantizeFlags(ir::Graph& graph, const QuantizeFlag
                                                           : quant::ActivationScheme::kZeroPointFree;
   ProgressBar bar(err, "calibrating", !flags.quiet && ProgressBar::StderrIsTerminal());
   quant::QuantizeOptions options;
-  options.plan = {.scheme = scheme, .method = *quant::ParseRangeMethod(flags.range_method)};
+  // The edge runtime has no residual post-op (XNNPACK): its adds are integer adds of their own.
+  options.plan = {.scheme = scheme,
+                  .method = *quant::ParseRangeMethod(flags.range_method),
+                  .kinds = {.adds = target == "edge"}};
   options.budget = *quant::ParseErrorBudget(flags.max_error);
   options.repair = flags.repair;
   options.threads = flags.threads;

@@ -106,6 +106,45 @@ TEST_F(QuantizeModelTest, EdgeGridsHaveZeroPoints) {
   EXPECT_EQ(r.spec.zero_points[0], -128);  // a non-negative range starts at the lowest code
 }
 
+TEST(QuantPlanTest, AddsAreQuantizedOnlyWhenTheTargetAsks) {
+  // A residual block: add(c1, c2). The cloud fuses the add into c2 (a sum post-op) and leaves it
+  // out of the plan; the edge quantizes it, with both operands on grids of their own.
+  ir::Context ctx;
+  std::unique_ptr<ir::Graph> g = ParseOrDie(R"(graph @net(%x: f32[N,2,8,8]) -> (f32[N,2,8,8]) {
+  %w1 = const @w1 : f32[2,2,3,3]
+  %w2 = const @w2 : f32[2,2,3,3]
+  %c1 = conv(%x, %w1) {activation="relu", pads=[1,1,1,1]} : f32[N,2,8,8] loc("Conv_1")
+  %c2 = conv(%c1, %w2) {pads=[1,1,1,1]} : f32[N,2,8,8] loc("Conv_2")
+  %s = add(%c1, %c2) : f32[N,2,8,8] loc("Add_3")
+  return %s as "y"
+}
+constants {
+  @w1 = )" + Values(36, 1) + "\n  @w2 = " + Values(36, 2) +
+                                                "\n}\n",
+                                            ctx);
+  TensorListSource source = Samples(2);
+  Expected<CalibrationStats> stats = Calibrate(*g, source);
+  ASSERT_TRUE(stats.ok()) << stats.error().message();
+  const ir::Value* c2 = OpNamed(*g, "Conv_2")->result(0);
+  const ir::Value* sum = OpNamed(*g, "Add_3")->result(0);
+
+  Expected<QuantPlan> cloud = BuildQuantPlan(*g, *stats, {});
+  ASSERT_TRUE(cloud.ok());
+  EXPECT_EQ(cloud->ops.size(), 2u);
+  EXPECT_FALSE(cloud->ops.count(sum));
+  EXPECT_FALSE(cloud->activations.count(c2));
+
+  Expected<QuantPlan> edge = BuildQuantPlan(
+      *g, *stats, {.scheme = ActivationScheme::kAsymmetricS8, .kinds = {.adds = true}});
+  ASSERT_TRUE(edge.ok());
+  EXPECT_EQ(edge->ops.size(), 3u);
+  ASSERT_TRUE(edge->ops.count(sum));
+  EXPECT_EQ(edge->ops.at(sum).roles.activations, (std::vector<int>{0, 1}));
+  EXPECT_EQ(edge->ops.at(sum).roles.weight, -1);
+  ASSERT_TRUE(edge->activations.count(c2));  // the conv's result gets its own grid
+  EXPECT_EQ(edge->activations.at(c2).quant.scalar, ir::ScalarType::kI8);
+}
+
 TEST_F(QuantizeModelTest, QdqGraphQuantizesWeightsPerChannelAndBiasToI32) {
   TensorListSource source = Samples(2);
   Expected<CalibrationStats> stats = Calibrate(*graph_, source);
