@@ -1,6 +1,7 @@
 #include "passes/quantize/fold_qdq.h"
 
 #include <unordered_set>
+#include <vector>
 
 #include "passes/match.h"
 #include "passes/pass_context.h"
@@ -39,35 +40,59 @@ ir::Op* OnlyQuantizeUse(ir::Graph& graph, ir::Value* y) {
   return quantize;
 }
 
-// quantize(max_pool(y)) -> max_pool(quantize(y)) when y is the float result of a foldable op
-// read only by the pool: max commutes with the (monotonic) quantization exactly, and the
-// producer then folds the quantize and the pool runs on int8. Returns how many moved.
-int HoistQuantizeAbovePools(ir::Graph& graph) {
+// Ops that commute with a per-tensor quantize exactly: max pooling (quantization is monotonic)
+// and the byte copies (they move elements without changing them).
+bool CommutesWithQuantize(ir::OpKind kind) {
+  switch (kind) {
+    case ir::OpKind::kMaxPool:
+    case ir::OpKind::kGlobalMaxPool:
+    case ir::OpKind::kReshape:
+    case ir::OpKind::kFlatten:
+    case ir::OpKind::kSqueeze:
+    case ir::OpKind::kUnsqueeze:
+    case ir::OpKind::kIdentity:
+    case ir::OpKind::kTranspose:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// quantize(c_k(...c_1(y))) -> c_k(...c_1(quantize(y))) for ops c_i that commute with it, when y
+// is the float result of a foldable op and each value of the chain has one use: the producer
+// then folds the quantize and the chain runs on int8 (resnet's stem pool, a classifier's pool
+// and flatten). Returns how many quantize ops moved.
+int HoistQuantizeToProducers(ir::Graph& graph) {
   int hoisted = 0;
   for (ir::Op* quantize : graph.OpList()) {
     if (quantize->kind() != ir::OpKind::kQuantize) continue;
-    ir::Op* pool = quantize->operand(0)->producer();
-    if (pool == nullptr || pool->graph() != &graph || pool->num_results() != 1 ||
-        (pool->kind() != ir::OpKind::kMaxPool && pool->kind() != ir::OpKind::kGlobalMaxPool)) {
-      continue;
-    }
-    ir::Value* pooled = pool->result(0);
-    ir::Value* y = pool->operand(0);
     const ir::TensorType* q_type = quantize->result(0)->type();
-    if (OnlyQuantizeUse(graph, pooled) != quantize || !IsPlainF32(y->type()) ||
-        y->producer() == nullptr || !Foldable(y->producer()->kind()) || y->uses().size() != 1 ||
-        q_type->quant()->granularity != ir::QuantGranularity::kPerTensor) {
+    if (q_type->quant()->granularity != ir::QuantGranularity::kPerTensor) continue;
+    std::vector<ir::Op*> chain;  // from the quantize down
+    ir::Value* y = quantize->operand(0);
+    while (y->uses().size() == 1 && !y->uses()[0].is_graph_output() && IsPlainF32(y->type()) &&
+           y->producer() != nullptr && y->producer()->graph() == &graph &&
+           y->producer()->num_results() == 1 && CommutesWithQuantize(y->producer()->kind())) {
+      chain.push_back(y->producer());
+      y = chain.back()->operand(0);
+    }
+    if (chain.empty() || y->uses().size() != 1 || y->uses()[0].is_graph_output() ||
+        !IsPlainF32(y->type()) || y->producer() == nullptr || !Foldable(y->producer()->kind())) {
       continue;
     }
     const ir::TensorType* y_type =
         graph.context().GetType(q_type->scalar(), y->type()->shape(), q_type->quant());
-    ir::Op* early = graph.CreateOp(ir::OpKind::kQuantize, {y}, {y_type}, {}, pool);
+    ir::Op* early = graph.CreateOp(ir::OpKind::kQuantize, {y}, {y_type}, {}, chain.back());
     early->set_name(quantize->name());
-    pool->SetOperand(0, early->result(0));
-    pooled->set_type(q_type);
+    chain.back()->SetOperand(0, early->result(0));
+    for (ir::Op* op : chain) {
+      ir::Value* r = op->result(0);
+      r->set_type(graph.context().GetType(q_type->scalar(), r->type()->shape(), q_type->quant()));
+    }
+    ir::Value* top = chain.front()->result(0);
     ir::Value* old = quantize->result(0);
-    old->ReplaceAllUsesWith(pooled);
-    if (!old->name().empty()) pooled->set_name(old->name());
+    old->ReplaceAllUsesWith(top);
+    if (!old->name().empty()) top->set_name(old->name());
     graph.EraseOp(quantize);
     ++hoisted;
   }
@@ -105,7 +130,7 @@ bool FoldAdd(ir::Graph& graph, ir::Op* add, std::unordered_set<const ir::Op*>& e
 }  // namespace
 
 PassResult FoldQdqPass::run(ir::Graph& graph, PassContext& ctx) {
-  const int hoisted = HoistQuantizeAbovePools(graph);
+  const int hoisted = HoistQuantizeToProducers(graph);
   int folded = 0, quantize_folded = 0;
   std::unordered_set<const ir::Op*> erased;  // quantize ops later in the list, gone already
   for (ir::Op* op : graph.OpList()) {

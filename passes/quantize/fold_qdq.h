@@ -11,9 +11,11 @@
 // An add whose operands all have quantized forms and whose only use is quantize reads those and
 // produces the quantized type (mobilenet's residual adds; a target runs it as an integer add or
 // expands it back). Run again after fuse-residual-add and fuse-activation (cloud legalization), it
-// folds the quantize that follows a fused residual add and activation. First, a quantize of a max
-// pool whose float input is the only use of such an op moves above the pool (max commutes with
-// quantization exactly), so the op folds it and the pool reads int8 (resnet's stem).
+// folds the quantize that follows a fused residual add and activation. First, a per-tensor quantize
+// of a chain of max pools and byte copies (reshape, flatten, squeeze, unsqueeze, identity,
+// transpose) over such an op's float result, each value used once, moves below the chain (they
+// commute with quantization exactly), so the op folds it and the chain runs on int8 (resnet's
+// stem pool; a classifier's conv -> max_pool -> flatten).
 //
 //   %d = dequantize(%xq)  %wd = dequantize(%wq)  %y = conv(%d, %wd)  %yq = quantize(%y) : u8<..>
 //     =>  %yq = conv(%xq, %wq) : u8<..>
