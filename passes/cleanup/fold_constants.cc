@@ -77,6 +77,9 @@ class ConstantFolder {
 
   static bool IsCandidate(const ir::Op& op) {
     if (op.num_regions() > 0 || op.kind() == ir::OpKind::kDropout) return false;
+    // dequantize(const) is how the QDQ form stores quantized weights and biases: the targets
+    // read the quantized constant (fold-qdq); folded, the op would run in float.
+    if (op.kind() == ir::OpKind::kDequantize) return false;
     bool any_operand = false;
     for (const ir::Value* v : op.operands()) {
       if (v == nullptr) continue;

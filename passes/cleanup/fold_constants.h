@@ -9,7 +9,8 @@
 // inference) that rule is checked before evaluating, so range(0, 100000), an expand of a
 // scalar or a big constant_of_shape stay ops and cost nothing; an op whose result size cannot
 // be known beforehand is not evaluated. Not folded: `if` and ops in regions, dropout (may
-// be random), ops with no used result, quantized results, elided constant operands. An
+// be random), ops with no used result, quantized results, dequantize (the QDQ form's quantized
+// weights and biases, which targets read quantized), elided constant operands. An
 // operand combination the runtime rejects leaves the op alone (it fails at run time with the
 // runtime's message). Operand constants that become unused stay for `dce`.
 // Statistics: ops-folded, bytes-added (growth of the folds that grew), ops-kept-too-large,
