@@ -6,8 +6,10 @@
 #include <limits>
 #include <map>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 
+#include "codegen/packed_constant.h"
 #include "codegen/schema/kiln_artifact_generated.h"
 #include "ir/str_cat.h"
 #include "runtime/core/artifact_checksum.h"
@@ -53,6 +55,15 @@ struct BlobSlot {
   uint64_t offset;
 };
 
+// A tensor of storage Constant: a constant some op reads (`codes` is `value`), or a packed
+// constant, the f32 result of a dequantize the artifact holds as `codes`' bytes
+// (packed_constant.h).
+struct ConstantTensor {
+  const ir::Value* value;
+  const ir::Value* codes;
+  uint64_t offset;
+};
+
 class ArtifactBuilder {
  public:
   ArtifactBuilder(const ir::Graph& graph, const PlannedBuffers& buffers,
@@ -64,10 +75,14 @@ class ArtifactBuilder {
  private:
   Status CheckGraph() const;
   Status AssignConstants();
+  Expected<uint64_t> AssignSlot(const ir::Value& constant);
   void WriteConstantBlob();
+  fb::Offset<art::Quant> QuantEntry(const ir::QuantSpec& q);
+  // `packed_as`: the codes' type of a packed constant; null for any other tensor.
   Expected<fb::Offset<art::Tensor>> TensorEntry(const ir::Value& value, const std::string& name,
                                                 art::Storage storage, uint64_t offset,
-                                                uint64_t bytes, int op_index);
+                                                uint64_t bytes, int op_index,
+                                                const ir::TensorType* packed_as = nullptr);
   fb::Offset<art::Op> OpEntry(const ir::Op& op);
   fb::Offset<fb::Vector<fb::Offset<art::Attr>>> Attrs(const ir::AttrMap& attrs);
   uint64_t InputBytes(const ir::Value& value) const;
@@ -76,9 +91,14 @@ class ArtifactBuilder {
   const PlannedBuffers& buffers_;
   const ArtifactOptions& options_;
 
-  // Constants in first-use order, each with its blob offset.
-  std::vector<const ir::Value*> constants_;
-  std::unordered_map<const ir::Value*, uint64_t> constant_offset_;
+  // Constant tensors in first-use order, each with its blob offset.
+  std::vector<ConstantTensor> constants_;
+  std::unordered_set<const ir::Value*> listed_;
+  // The dequantize ops written as packed constants instead of ops.
+  std::unordered_set<const ir::Op*> packed_;
+  // The blob offset of each constant's bytes; equal bytes share one slot.
+  std::unordered_map<const ir::Value*, uint64_t> slot_of_;
+  std::map<std::pair<size_t, uint64_t>, std::vector<size_t>> by_content_;
   std::vector<BlobSlot> slots_;
   uint64_t blob_bytes_ = 0;
 
@@ -116,37 +136,52 @@ Status ArtifactBuilder::CheckGraph() const {
   return Status::Ok();
 }
 
-// Gives every constant an op reads a blob offset, in first-use order; equal bytes share one.
-Status ArtifactBuilder::AssignConstants() {
+// The blob offset of `constant`'s bytes: a new slot, or the slot of equal bytes.
+Expected<uint64_t> ArtifactBuilder::AssignSlot(const ir::Value& constant) {
+  if (auto it = slot_of_.find(&constant); it != slot_of_.end()) return it->second;
+  const ir::Constant* c = constant.constant();
+  if (!c || !c->data) {
+    return Status::Error(StrCat(Describe(constant, -1),
+                                " has no data (elided); it cannot be written into an artifact"));
+  }
+  const ir::TensorData& data = *c->data;
   // (size, content hash) -> slots with those bytes; only looked up, never iterated.
-  std::map<std::pair<size_t, uint64_t>, std::vector<size_t>> by_content;
+  std::vector<size_t>& same = by_content_[{data.size(), data.ContentHash()}];
+  const BlobSlot* slot = nullptr;
+  for (size_t s : same) {
+    if (slots_[s].data->SameBytes(data)) slot = &slots_[s];
+  }
+  if (!slot) {
+    same.push_back(slots_.size());
+    slots_.push_back({&data, AlignUp(blob_bytes_, rt::kArtifactAlignment)});
+    slot = &slots_.back();
+    blob_bytes_ = slot->offset + data.size();
+    if (blob_bytes_ > kMaxConstantBytes) {
+      return Status::Error(StrCat("the constants exceed ", kMaxConstantBytes,
+                                  " bytes, more than one artifact can hold"));
+    }
+  }
+  slot_of_[&constant] = slot->offset;
+  return slot->offset;
+}
+
+// Lists the constant tensors in first-use order (a packed constant where its dequantize is) and
+// gives each a blob offset.
+Status ArtifactBuilder::AssignConstants() {
   for (const ir::Op* op : graph_.ops()) {
+    if (IsPackedConstant(*op)) {
+      Expected<uint64_t> offset = AssignSlot(*op->operand(0));
+      if (!offset) return offset.error();
+      packed_.insert(op);
+      constants_.push_back({op->result(0), op->operand(0), *offset});
+      continue;
+    }
     for (const ir::Value* v : op->operands()) {
-      if (!v || !v->is_constant() || constant_offset_.count(v)) continue;
-      const ir::Constant* c = v->constant();
-      if (!c || !c->data) {
-        return Status::Error(StrCat(Describe(*v, -1),
-                                    " has no data (elided); it cannot be "
-                                    "written into an artifact"));
-      }
-      const ir::TensorData& data = *c->data;
-      std::vector<size_t>& same = by_content[{data.size(), data.ContentHash()}];
-      const BlobSlot* slot = nullptr;
-      for (size_t s : same) {
-        if (slots_[s].data->SameBytes(data)) slot = &slots_[s];
-      }
-      if (!slot) {
-        same.push_back(slots_.size());
-        slots_.push_back({&data, AlignUp(blob_bytes_, rt::kArtifactAlignment)});
-        slot = &slots_.back();
-        blob_bytes_ = slot->offset + data.size();
-        if (blob_bytes_ > kMaxConstantBytes) {
-          return Status::Error(StrCat("the constants exceed ", kMaxConstantBytes,
-                                      " bytes, more than one artifact can hold"));
-        }
-      }
-      constant_offset_[v] = slot->offset;
-      constants_.push_back(v);
+      if (!v || !v->is_constant() || listed_.count(v)) continue;
+      Expected<uint64_t> offset = AssignSlot(*v);
+      if (!offset) return offset.error();
+      listed_.insert(v);
+      constants_.push_back({v, v, *offset});
     }
   }
   blob_bytes_ = AlignUp(blob_bytes_, rt::kArtifactAlignment);
@@ -185,11 +220,17 @@ uint64_t ArtifactBuilder::InputBytes(const ir::Value& value) const {
   return static_cast<uint64_t>(ir::StorageBytes(value.type()->scalar(), count));
 }
 
-Expected<fb::Offset<art::Tensor>> ArtifactBuilder::TensorEntry(const ir::Value& value,
-                                                               const std::string& name,
-                                                               art::Storage storage,
-                                                               uint64_t offset, uint64_t bytes,
-                                                               int op_index) {
+fb::Offset<art::Quant> ArtifactBuilder::QuantEntry(const ir::QuantSpec& q) {
+  std::vector<int64_t> zero_points(q.zero_points.begin(), q.zero_points.end());
+  const bool per_tensor = q.granularity == ir::QuantGranularity::kPerTensor;
+  const bool per_block = q.granularity == ir::QuantGranularity::kPerBlock;
+  return art::CreateQuantDirect(fbb_, per_tensor ? -1 : q.axis, per_block ? q.block_size : 0,
+                                &q.scales, &zero_points);
+}
+
+Expected<fb::Offset<art::Tensor>> ArtifactBuilder::TensorEntry(
+    const ir::Value& value, const std::string& name, art::Storage storage, uint64_t offset,
+    uint64_t bytes, int op_index, const ir::TensorType* packed_as) {
   const ir::TensorType& type = *value.type();
   if (!type.shape().is_ranked()) {
     return Status::Error(StrCat(Describe(value, op_index), " has an unranked type ",
@@ -204,19 +245,18 @@ Expected<fb::Offset<art::Tensor>> ArtifactBuilder::TensorEntry(const ir::Value& 
     all_static = all_static && d.is_static();
   }
   fb::Offset<art::Quant> quant;
-  if (const std::optional<ir::QuantSpec>& q = type.quant()) {
-    std::vector<int64_t> zero_points(q->zero_points.begin(), q->zero_points.end());
-    const bool per_tensor = q->granularity == ir::QuantGranularity::kPerTensor;
-    const bool per_block = q->granularity == ir::QuantGranularity::kPerBlock;
-    quant = art::CreateQuantDirect(fbb_, per_tensor ? -1 : q->axis, per_block ? q->block_size : 0,
-                                   &q->scales, &zero_points);
+  if (type.quant()) quant = QuantEntry(*type.quant());
+  fb::Offset<art::Packed> packed;
+  if (packed_as) {
+    fb::Offset<art::Quant> codes_quant = QuantEntry(*packed_as->quant());
+    packed = art::CreatePacked(fbb_, static_cast<art::DType>(packed_as->scalar()), codes_quant);
   }
   auto name_offset = fbb_.CreateString(name);
   auto shape_offset = fbb_.CreateVector(shape);
   fb::Offset<fb::Vector<fb::Offset<fb::String>>> symbols_offset;
   if (!all_static) symbols_offset = fbb_.CreateVectorOfStrings(symbols);
   return art::CreateTensor(fbb_, name_offset, static_cast<art::DType>(type.scalar()), shape_offset,
-                           symbols_offset, storage, offset, bytes, quant);
+                           symbols_offset, storage, offset, bytes, quant, packed);
 }
 
 fb::Offset<fb::Vector<fb::Offset<art::Attr>>> ArtifactBuilder::Attrs(const ir::AttrMap& attrs) {
@@ -295,15 +335,19 @@ Expected<std::vector<uint8_t>> ArtifactBuilder::Build() {
     Status s = add(v, TensorEntry(*v, v->name(), art::Storage::Input, 0, InputBytes(*v), -1));
     if (!s.ok()) return s;
   }
-  for (const ir::Value* v : constants_) {
-    const uint64_t bytes = v->constant()->data->size();
-    Status s = add(v, TensorEntry(*v, v->constant()->name, art::Storage::Constant,
-                                  constant_offset_.at(v), bytes, -1));
+  for (const ConstantTensor& c : constants_) {
+    const uint64_t bytes = c.codes->constant()->data->size();
+    const bool packed = c.codes != c.value;
+    // A packed constant goes by its value's name, or else by its codes' constant's.
+    const std::string& name =
+        packed && !c.value->name().empty() ? c.value->name() : c.codes->constant()->name;
+    Status s = add(c.value, TensorEntry(*c.value, name, art::Storage::Constant, c.offset, bytes, -1,
+                                        packed ? c.codes->type() : nullptr));
     if (!s.ok()) return s;
   }
   int op_index = 0;
   for (const ir::Op* op : graph_.ops()) {
-    for (int r = 0; r < op->num_results(); ++r) {
+    for (int r = 0; r < op->num_results() && !packed_.count(op); ++r) {
       const ir::Value* v = op->result(r);
       auto request = request_of.find(v);
       if (request == request_of.end()) {
@@ -332,7 +376,9 @@ Expected<std::vector<uint8_t>> ArtifactBuilder::Build() {
   auto outputs_offset = fbb_.CreateVector(outputs);
 
   std::vector<fb::Offset<art::Op>> ops;
-  for (const ir::Op* op : graph_.ops()) ops.push_back(OpEntry(*op));
+  for (const ir::Op* op : graph_.ops()) {
+    if (!packed_.count(op)) ops.push_back(OpEntry(*op));
+  }
   auto ops_offset = fbb_.CreateVector(ops);
 
   std::vector<fb::Offset<art::DimBound>> dims;

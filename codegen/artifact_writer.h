@@ -4,10 +4,12 @@
 // The tensor table lists the graph inputs (storage Input), the constants the ops use (Constant:
 // packed into one blob, each at a 64-byte aligned offset), then every op result in program
 // order (Arena: the plan's offset and reserved bytes). Ops keep their IR kind name as kernel
-// key, their node name and their sorted attributes. After the FlatBuffer comes the 16-byte
-// checksum trailer (runtime/core/artifact_checksum.h), so the bytes returned are the whole file.
-// The output is deterministic: the same graph, plan and options give the same bytes (no time
-// stamps, paths or pointer-ordered iteration).
+// key, their node name and their sorted attributes. A packed constant (packed_constant.h) is
+// no op: its result is listed among the constants, an f32 tensor holding its operand's codes
+// with `packed` set, and the operand itself is listed only if another op reads it. After the
+// FlatBuffer comes the 16-byte checksum trailer (runtime/core/artifact_checksum.h), so the bytes
+// returned are the whole file. The output is deterministic: the same graph, plan and options give
+// the same bytes (no time stamps, paths or pointer-ordered iteration).
 //
 //   PlannedBuffers buffers{.requests = std::move(*requests), .plan = PlanMemoryGreedy(...)};
 //   Expected<std::vector<uint8_t>> bytes = WriteArtifact(graph, buffers, {.target = "cloud"});

@@ -3,6 +3,7 @@
 #include <limits>
 #include <unordered_map>
 
+#include "codegen/packed_constant.h"
 #include "ir/fused_activation.h"
 #include "ir/str_cat.h"
 #include "passes/analysis/liveness.h"
@@ -113,6 +114,12 @@ Expected<BufferRequests> CollectBufferRequests(const ir::Graph& graph,
   std::unordered_map<const ir::Value*, int> request_of;
   for (int k = 0; k < live.num_ops(); ++k) {
     const ir::Op& op = *live.op(k);
+    // A packed constant is written as a constant, not as an op: it needs no buffer. The other
+    // lifetimes keep this graph's op indices; the artifact, which leaves such ops out, numbers
+    // its ops without gaps, but every lifetime begins and ends at an op it keeps (or at the
+    // end), so lifetimes that do not intersect here do not there either, and in-place pairs
+    // stay pairs.
+    if (IsPackedConstant(op)) continue;
     const int first_result = static_cast<int>(out.requests.size());
     for (int r = 0; r < op.num_results(); ++r) {
       const ir::Value* value = op.result(r);
@@ -123,10 +130,12 @@ Expected<BufferRequests> CollectBufferRequests(const ir::Graph& graph,
       out.requests.push_back({.size = *bytes, .first = interval.def, .last = interval.last_use});
       out.values.push_back(value);
     }
+    // A packed constant's result has no request to share.
     if (const ir::Value* operand = InPlaceOperand(op, live)) {
-      const int source = request_of.at(operand);
-      if (out.requests[source].size == out.requests[first_result].size) {
-        out.requests[first_result].inplace_of = source;
+      auto source = request_of.find(operand);
+      if (source != request_of.end() &&
+          out.requests[source->second].size == out.requests[first_result].size) {
+        out.requests[first_result].inplace_of = source->second;
       }
     }
   }

@@ -2,7 +2,8 @@
 //
 // Lifetimes come from liveness (passes/analysis/liveness.h): a buffer lives from the op that
 // defines it through its last use; graph outputs live to the end (op index num_ops()). Graph
-// inputs and constants are not planned (the caller owns them), nor are values inside regions.
+// inputs and constants are not planned (the caller owns them), nor are values inside regions,
+// nor packed constants (codegen/packed_constant.h: the artifact holds them as constants).
 // Sizes come from the result type: static dims, symbolic dims bound through `dims` (plan for
 // a maximum batch), unknown dims from `bound_shapes` when given (codegen/bound_shapes.h), then
 // `bytes` (a target may pad; dense by default, packed as ir::StorageBytes counts them); an

@@ -1,5 +1,6 @@
 #include "codegen/cloud/cloud_quantized.h"
 
+#include "codegen/packed_constant.h"
 #include "codegen/quantized_checks.h"
 #include "ir/str_cat.h"
 #include "passes/match.h"
@@ -22,6 +23,8 @@ Status CheckQuantize(const ir::Op& op) {
 }
 
 Status CheckDequantize(const ir::Op& op) {
+  // Decoded when the model loads, whatever its width and granularity: no op at run time.
+  if (IsPackedConstant(op)) return Status::Ok();
   const ir::TensorType& x = *op.operand(0)->type();
   const bool scalar_ok = IsInt8(x.scalar()) || x.scalar() == ScalarType::kI32;
   if (!x.is_quantized() || !scalar_ok || !IsPlainF32(op.result(0)->type()) ||

@@ -3,7 +3,8 @@
 // dequantize -> float op -> quantize (passes/quantize/expand_quantized.h).
 //
 //   - quantize (f32 -> u8/i8 per tensor) and dequantize (u8/i8/i32 per tensor or per axis with
-//     one zero point -> f32): oneDNN reorders with scales;
+//     one zero point -> f32): oneDNN reorders with scales; and any dequantize of a packed
+//     constant (codegen/packed_constant.h), which the runtime decodes when it loads the model;
 //   - conv with a u8/i8 per-tensor input of zero point 0, i8 constant weights of zero point 0
 //     (per tensor or per output channel), an optional constant bias (i32 quantized, or f32), a
 //     result f32 or u8/i8 per tensor, and a residual of the result's type (per tensor when

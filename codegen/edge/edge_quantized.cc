@@ -1,5 +1,6 @@
 #include "codegen/edge/edge_quantized.h"
 
+#include "codegen/packed_constant.h"
 #include "codegen/quantized_checks.h"
 #include "ir/fused_activation.h"
 #include "ir/str_cat.h"
@@ -26,6 +27,8 @@ Status CheckQuantize(const ir::Op& op) {
 }
 
 Status CheckDequantize(const ir::Op& op) {
+  // Decoded when the model loads, whatever its width and granularity: no op at run time.
+  if (IsPackedConstant(op)) return Status::Ok();
   if (!PerTensorInt8(*op.operand(0)->type()) || !IsPlainF32(op.result(0)->type())) {
     return No("dequantize other than per-tensor u8/i8 to f32");
   }

@@ -5,7 +5,8 @@
 // points, per-channel (qc8) weights.
 //
 //   - quantize (f32 -> u8/i8 per tensor) and dequantize (u8/i8 per tensor -> f32): XNNPACK's
-//     convert nodes;
+//     convert nodes; and any dequantize of a packed constant (codegen/packed_constant.h), which
+//     the runtime decodes when it loads the model;
 //   - conv with an i8 per-tensor input (any zero point), constant i8 weights of zero point 0
 //     (per tensor, or per output channel: axis 0, axis 3 for an NHWC depthwise weight
 //     [1, kh, kw, C_out]), an optional constant i32 bias of zero point 0, an i8 per-tensor

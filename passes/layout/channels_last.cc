@@ -21,7 +21,9 @@ bool IsRank4(const ir::Value* v) {
   return v != nullptr && v->type()->shape().is_ranked() && v->type()->rank() == 4;
 }
 
-// Repacks constant conv weights (OIHW) into the NHWC conv's layout, once per (weight, group).
+// Repacks constant conv weights (OIHW) into the NHWC conv's layout, once per (weight, group);
+// a dequantize of constant codes (per tensor or per output channel) becomes one of the repacked
+// codes.
 class WeightRepacker {
  public:
   // The NHWC weight for `w` in a conv of `group`, or null when `w` is not a repackable constant.
@@ -35,6 +37,17 @@ class WeightRepacker {
 
  private:
   static ir::Value* Create(ir::Graph& graph, ir::Value* w, int64_t group) {
+    // A weight-only quantized weight (dequantize of constant codes): repack the codes and
+    // dequantize those.
+    if (ir::Op* dq = w->producer();
+        dq != nullptr && dq->kind() == ir::OpKind::kDequantize && dq->operand(0)->is_constant()) {
+      ir::Value* codes = Create(graph, dq->operand(0), group);
+      if (codes == nullptr) return nullptr;
+      const ir::TensorType* type = graph.context().WithShape(w->type(), codes->type()->shape());
+      ir::Op* nhwc = graph.CreateOp(ir::OpKind::kDequantize, {codes}, {type}, {}, dq);
+      nhwc->set_name(dq->name());
+      return nhwc->result(0);
+    }
     std::optional<std::vector<int64_t>> sizes = StaticSizes(w->type());
     if (!w->is_constant() || !sizes || sizes->size() != 4 || group < 1 || (*sizes)[0] % group) {
       return nullptr;

@@ -8,7 +8,9 @@
 //
 // A conv's weight must be a constant of static shape [O, I/g, kh, kw] (O a multiple of group);
 // it is repacked into a new constant w' in XNNPACK's layout: [1, kh, kw, O] when depthwise
-// (group > 1 and I/g == 1), else [O, kh, kw, I/g]. The old weight is left for `dce`. Bias and
+// (group > 1 and I/g == 1), else [O, kh, kw, I/g]; a weight that is dequantize(@codes) of
+// constant codes (weight-only quantization) reads a new dequantize of the repacked codes. The
+// old weight is left for `dce`. Bias and
 // fused activation stay; a conv with a residual operand is skipped, and so is a max_pool whose
 // indices are used. Types must be unquantized or per-tensor quantized (a per-axis weight along
 // O is kept). Result types are exact: the old result's shape permuted, refined by shape

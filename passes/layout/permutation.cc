@@ -1,6 +1,7 @@
 #include "passes/layout/permutation.h"
 
 #include <cstring>
+#include <span>
 
 #include "ir/constant_pool.h"
 #include "ir/scalar_type.h"
@@ -59,16 +60,26 @@ std::optional<std::shared_ptr<const ir::TensorData>> PermutedConstantData(
   const ir::TensorType* type = value.type();
   const int rank = static_cast<int>(sizes.size());
   if (!value.is_constant() || value.constant() == nullptr || value.constant()->data == nullptr ||
-      !type->shape().is_static() || rank != static_cast<int>(perm.size()) ||
-      ir::BitWidth(type->scalar()) % 8 != 0) {
+      !type->shape().is_static() || rank != static_cast<int>(perm.size())) {
     return std::nullopt;
   }
-  const int64_t elem = ir::BitWidth(type->scalar()) / 8;
+  // 4-bit codes (two per byte, low nibble first) move one per byte, then pack again.
+  const bool nibbles = ir::BitWidth(type->scalar()) == 4;
+  const int64_t elem = nibbles ? 1 : ir::BitWidth(type->scalar()) / 8;
   const int64_t count = ir::Shape::Static(sizes).num_elements().value_or(-1);
-  const ir::TensorData& data = *value.constant()->data;
-  if (count != type->shape().num_elements() || static_cast<int64_t>(data.size()) != count * elem) {
+  const ir::TensorData& stored = *value.constant()->data;
+  if (count != type->shape().num_elements() ||
+      static_cast<int64_t>(stored.size()) != ir::StorageBytes(type->scalar(), count)) {
     return std::nullopt;
   }
+  std::vector<uint8_t> unpacked;
+  if (nibbles) {
+    unpacked.resize(count);
+    for (int64_t k = 0; k < count; ++k) unpacked[k] = (stored.data()[k / 2] >> (4 * (k % 2))) & 0xF;
+  }
+  const std::span<const uint8_t> data =
+      nibbles ? std::span<const uint8_t>(unpacked)
+              : std::span<const uint8_t>(stored.data(), stored.size());
   // The input stride of each result dim, in elements.
   std::vector<int64_t> in_strides(rank, 1);
   for (int d = rank - 2; d >= 0; --d) in_strides[d] = in_strides[d + 1] * sizes[d + 1];
@@ -89,6 +100,11 @@ std::optional<std::shared_ptr<const ir::TensorData>> PermutedConstantData(
       from -= strides[d] * out_sizes[d];
       index[d] = 0;
     }
+  }
+  if (nibbles) {
+    std::vector<uint8_t> packed(stored.size(), 0);
+    for (int64_t k = 0; k < count; ++k) packed[k / 2] |= out[k] << (4 * (k % 2));
+    out = std::move(packed);
   }
   return ir::TensorData::FromBytes(std::move(out));
 }

@@ -37,7 +37,8 @@ ir::Shape PermuteShape(const ir::Shape& shape, const Perm& perm);
 
 // The bytes of constant `value`, read as row-major `sizes` (its own static sizes, or those
 // with ones added: the same element count), transposed by `perm` (of the rank of `sizes`).
-// nullopt for an elided constant, i4/u4 elements, or sizes that do not fit.
+// i4/u4 codes stay packed two per byte. nullopt for an elided constant or sizes that do not
+// fit.
 std::optional<std::shared_ptr<const ir::TensorData>> PermutedConstantData(
     const ir::Value& value, const std::vector<int64_t>& sizes, const Perm& perm);
 // The same with the constant's own sizes (a static shape).

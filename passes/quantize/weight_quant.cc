@@ -69,6 +69,33 @@ Expected<GroupLayout> MakeLayout(std::span<const int64_t> shape,
 
 int64_t PackedBytes(int64_t count, int bits) { return bits == 8 ? count : (count + 1) / 2; }
 
+// The shrink factors of the max|w| scale SearchScales tries: 1, 0.98, ..., 0.72.
+constexpr int kScaleCandidates = 15;
+float Shrink(int c) { return 1.0f - 0.02f * static_cast<float>(c); }
+
+// Replaces each group's scale by the candidate (max|w| / qmax times a shrink factor) with the
+// smallest squared rounding error over the group; ties keep the larger scale.
+void SearchScales(std::span<const float> w, const GroupLayout& l, const WeightQuantOptions& options,
+                  std::vector<GroupQuantParams>& params) {
+  std::vector<double> error(l.num_groups * kScaleCandidates, 0.0);
+  for (int64_t i = 0; i < l.num_elements; ++i) {
+    const int64_t g = l.GroupOf(i);
+    for (int c = 0; c < kScaleCandidates; ++c) {
+      const GroupQuantParams p{
+          .scale = std::max(params[g].scale * Shrink(c), std::numeric_limits<float>::min())};
+      const double d = DequantizeValue(QuantizeValue(w[i], p, options), p) - w[i];
+      error[g * kScaleCandidates + c] += d * d;
+    }
+  }
+  for (int64_t g = 0; g < l.num_groups; ++g) {
+    int best = 0;
+    for (int c = 1; c < kScaleCandidates; ++c) {
+      if (error[g * kScaleCandidates + c] < error[g * kScaleCandidates + best]) best = c;
+    }
+    params[g].scale = std::max(params[g].scale * Shrink(best), std::numeric_limits<float>::min());
+  }
+}
+
 }  // namespace
 
 int32_t QuantMin(const WeightQuantOptions& options) {
@@ -164,8 +191,9 @@ Expected<QuantizedWeight> QuantizeWeight(std::span<const float> w, std::span<con
   QuantizedWeight q;
   q.scales.resize(l->num_groups);
   if (!options.symmetric) q.zero_points.resize(l->num_groups);
+  for (int64_t g = 0; g < l->num_groups; ++g) params[g] = ChooseGroupParams(lo[g], hi[g], options);
+  if (options.search_scale && options.symmetric) SearchScales(w, *l, options, params);
   for (int64_t g = 0; g < l->num_groups; ++g) {
-    params[g] = ChooseGroupParams(lo[g], hi[g], options);
     q.scales[g] = params[g].scale;
     if (!options.symmetric) q.zero_points[g] = params[g].zero_point;
   }

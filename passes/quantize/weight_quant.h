@@ -39,6 +39,10 @@ struct WeightQuantOptions {
   int axis = 0;        // the per-channel axis, or the axis blocks run along; negative from the end
   int block_size = 0;  // 0: per channel; > 0 (typically 32, 64, 128): per block along `axis`
   bool symmetric = true;  // false: zero points, unsigned storage (u8 / u4)
+  // Symmetric only: each group's scale is the one of max|w| / qmax x {1, 0.98, ..., 0.72} with
+  // the smallest squared error over the group (clipping a few large weights can round the
+  // many small ones better; at 4 bits it often does).
+  bool search_scale = false;
 };
 
 struct QuantizedWeight {

@@ -12,6 +12,7 @@
 #include "runtime/core/artifact_checks.h"
 #include "runtime/core/artifact_checksum.h"
 #include "runtime/core/artifact_format.h"
+#include "runtime/core/packed_constant.h"
 
 namespace kiln::rt {
 namespace {
@@ -54,7 +55,7 @@ Result<ChecksumTrailer> CheckTrailer(std::span<const uint8_t> bytes, const std::
     return FileError(name,
                      "checksum trailer missing: the file is truncated or corrupt, or older than "
                      "format version " +
-                         std::to_string(kArtifactFormatVersion) + " (recompile the model)");
+                         std::to_string(kChecksumTrailerFormatVersion) + " (recompile the model)");
   }
   if (verify && ArtifactChecksum(trailer->body) != trailer->stored) {
     return FileError(name, "checksum mismatch: the file is corrupt or truncated");
@@ -147,13 +148,53 @@ Result<std::unique_ptr<Artifact>> Artifact::Check(std::unique_ptr<Artifact> arti
   artifact->model_ = *model;
   artifact->producer_ = std::move(lifetimes.producer);
   artifact->last_use_ = std::move(lifetimes.last_use);
+  if (Status s = artifact->DecodePackedConstants(); !s.ok()) return s;
   return artifact;
+}
+
+Status Artifact::DecodePackedConstants() {
+  // One allocation: an offset per tensor, then each packed constant's values at the offset of
+  // its own, 64-byte aligned. The checks bounded each size (its element count's bits fit in
+  // int64); a sum that overflows fails the allocation.
+  const auto& tensors = *model_->tensors();
+  auto aligned = [](size_t bytes) { return (bytes + 63) & ~size_t{63}; };
+  const size_t header = aligned(tensors.size() * sizeof(size_t));
+  size_t total = header;
+  bool any = false;
+  for (const artifact::Tensor* tensor : tensors) {
+    if (tensor->packed() == nullptr) continue;
+    any = true;
+    if (__builtin_add_overflow(total, aligned(PackedElementCount(*tensor) * 4), &total)) {
+      total = SIZE_MAX;
+    }
+  }
+  if (!any) return Status::Ok();
+  decoded_.reset(static_cast<uint8_t*>(
+      ::operator new[](total, std::align_val_t(kArtifactAlignment), std::nothrow)));
+  if (!decoded_) return FileError(name_, "out of memory decoding packed constants");
+  auto* offsets = reinterpret_cast<size_t*>(decoded_.get());
+  size_t at = header;
+  for (flatbuffers::uoffset_t t = 0; t < tensors.size(); ++t) {
+    const artifact::Tensor& tensor = *tensors.Get(t);
+    if (tensor.packed() == nullptr) continue;
+    offsets[t] = at;
+    if (tensor.bytes() > 0) {  // else no elements, and maybe no blob
+      DecodePackedConstant(tensor, model_->constants()->data() + tensor.offset(),
+                           reinterpret_cast<float*>(decoded_.get() + at));
+    }
+    at += aligned(PackedElementCount(tensor) * 4);
+  }
+  return Status::Ok();
 }
 
 std::span<const uint8_t> Artifact::ConstantBytes(int tensor_index) const {
   if (tensor_index < 0 || tensor_index >= num_tensors()) return {};
   const artifact::Tensor& tensor = *model_->tensors()->Get(tensor_index);
   if (tensor.storage() != artifact::Storage::Constant || tensor.bytes() == 0) return {};
+  if (tensor.packed()) {
+    const size_t at = reinterpret_cast<const size_t*>(decoded_.get())[tensor_index];
+    return std::span<const uint8_t>(decoded_.get() + at, PackedElementCount(tensor) * 4);
+  }
   return std::span<const uint8_t>(model_->constants()->data() + tensor.offset(), tensor.bytes());
 }
 

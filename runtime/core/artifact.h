@@ -5,9 +5,9 @@
 // runs every check of artifact_checks.h on the FlatBuffer before it: after that, every index,
 // offset and size reachable from model() is in range, constants and arena slots lie inside their
 // blobs, each arena tensor has one writer that runs before its readers, and live arena slots do not
-// overlap except as planned in-place pairs. A corrupt or hostile file is a one-line error naming
-// it, never a crash. (A mapped file that another process truncates while it is loaded is outside
-// this promise.)
+// overlap except as planned in-place pairs. Then packed constants (packed_constant.h) are decoded
+// to f32, once. A corrupt or hostile file is a one-line error naming it, never a crash. (A mapped
+// file that another process truncates while it is loaded is outside this promise.)
 //
 //   Result<std::unique_ptr<Artifact>> a = Artifact::Load("m.kiln", "cloud");
 //   if (!a.ok()) return a.status();   // "'m.kiln': compiled for target 'edge'; this is ..."
@@ -63,6 +63,8 @@ class Artifact {
   int num_tensors() const { return static_cast<int>(producer_.size()); }
   int num_ops() const { return static_cast<int>(model_->ops()->size()); }
   // A Storage::Constant tensor's bytes (64-byte aligned); empty for any other tensor or index.
+  // For a packed constant, its values decoded to f32 (4 bytes per element, owned by the
+  // Artifact), not the codes in the file.
   std::span<const uint8_t> ConstantBytes(int tensor_index) const;
   // The op index that writes `tensor` (-1 for inputs and constants), and the last op index that
   // reads it (num_ops() for model outputs; an unread arena tensor's producer; -1 for an unread
@@ -80,6 +82,8 @@ class Artifact {
                                                  bool verify_checksum);
   // Copies `bytes` into owned 64-byte-aligned storage.
   static Result<std::unique_ptr<Artifact>> Copy(std::span<const uint8_t> bytes, std::string name);
+  // Decodes every packed constant of the checked model into decoded_.
+  Status DecodePackedConstants();
 
   struct AlignedFree {
     void operator()(uint8_t* p) const;
@@ -93,6 +97,9 @@ class Artifact {
   void* mapping_ = nullptr;  // munmap'ed on destruction when set
   size_t mapping_size_ = 0;
   std::unique_ptr<uint8_t[], AlignedFree> owned_;
+  // Null without packed constants; else the offset of each tensor's decoded values (as size_t,
+  // one per tensor; packed constants only), then the values, 64-byte aligned.
+  std::unique_ptr<uint8_t[], AlignedFree> decoded_;
   const artifact::Model* model_ = nullptr;
   std::vector<int> producer_, last_use_;
 };

@@ -1,6 +1,7 @@
 #include "runtime/core/artifact_checks.h"
 
 #include <algorithm>
+#include <cinttypes>
 #include <cstring>
 #include <string>
 
@@ -9,6 +10,7 @@
 #include "runtime/core/artifact_format.h"
 #include "runtime/core/artifact_messages.h"
 #include "runtime/core/op_checks.h"
+#include "runtime/core/packed_constant.h"
 
 namespace kiln::rt {
 namespace {
@@ -44,6 +46,10 @@ Status CheckVectorAlignment(const artifact::Model& model, const ArtifactMessages
       if (!IsAligned(tensor.shape())) return misaligned(say.Tensor(t), "shape");
       if (tensor.quant() && !IsAligned(tensor.quant()->zero_points())) {
         return misaligned(say.Tensor(t), "zero_points");
+      }
+      const artifact::Packed* packed = tensor.packed();
+      if (packed && packed->quant() && !IsAligned(packed->quant()->zero_points())) {
+        return misaligned(say.Tensor(t), "packed zero_points");
       }
     }
   }
@@ -130,14 +136,14 @@ Status CheckShape(const artifact::Model& model, const artifact::Tensor& tensor,
   const auto* shape = tensor.shape();
   const auto* symbols = tensor.symbols();
   const int64_t rank = shape ? shape->size() : 0;
+  const char* at = where.c_str();
   if (rank > kMaxRank) {
-    return say.Error(where + "rank " + std::to_string(rank) + " is more than " +
-                     std::to_string(kMaxRank));
+    return say.Errorf("%srank %" PRId64 " is more than %" PRId64, at, rank, kMaxRank);
   }
   const int64_t num_symbols = symbols ? symbols->size() : 0;
   if (num_symbols != 0 && num_symbols != rank) {
-    return say.Error(where + std::to_string(num_symbols) + " symbols for rank " +
-                     std::to_string(rank) + " (expected none or one per dim)");
+    return say.Errorf("%s%" PRId64 " symbols for rank %" PRId64 " (expected none or one per dim)",
+                      at, num_symbols, rank);
   }
   // Overflow is judged on the product of the dims with zeros read as ones, so that no partial
   // product a kernel might form (a stride, a row size) overflows either.
@@ -146,40 +152,44 @@ Status CheckShape(const artifact::Model& model, const artifact::Tensor& tensor,
     const auto i = static_cast<uoffset_t>(d);
     const int64_t dim = shape->Get(i);
     std::string_view symbol = num_symbols ? symbols->Get(i)->string_view() : std::string_view();
-    std::string label = "dim " + std::to_string(d);
     int64_t size = dim;
     if (dim < -1) {
-      return say.Error(where + label + " is " + std::to_string(dim) +
-                       " (a dim is a size >= 0, or -1 for a symbolic dim)");
+      return say.Errorf("%sdim %" PRId64 " is %" PRId64
+                        " (a dim is a size >= 0, or -1 for a symbolic dim)",
+                        at, d, dim);
     } else if (dim == -1) {
-      if (symbol.empty()) return say.Error(where + label + " is symbolic (-1) but has no symbol");
+      if (symbol.empty()) {
+        return say.Errorf("%sdim %" PRId64 " is symbolic (-1) but has no symbol", at, d);
+      }
       // kUnknownDimSymbol: a size the compiler could not name (a product like N*8); the kernel
       // that writes the tensor computes it, and the runtime checks the bytes against the slot.
       if (symbol == kUnknownDimSymbol) {
         if (tensor.storage() == artifact::Storage::Constant) {
-          return say.Error(where + label + " is unknown ('?'), which a constant cannot be");
+          return say.Errorf("%sdim %" PRId64 " is unknown ('?'), which a constant cannot be", at,
+                            d);
         }
         continue;
       }
       std::optional<int64_t> max = DimMax(model, symbol);
       if (!max) {
-        return say.Error(where + label + " is symbolic ('" + PrintableText(symbol) +
-                         "') but the model plans no maximum for it");
+        return say.Errorf("%sdim %" PRId64
+                          " is symbolic ('%s') but the model plans no maximum for it",
+                          at, d, PrintableText(symbol).c_str());
       }
       size = *max;
     } else if (!symbol.empty()) {
-      return say.Error(where + label + " is static (" + std::to_string(dim) +
-                       ") but names symbol '" + PrintableText(symbol) + "'");
+      return say.Errorf("%sdim %" PRId64 " is static (%" PRId64 ") but names symbol '%s'", at, d,
+                        dim, PrintableText(symbol).c_str());
     }
     if (__builtin_mul_overflow(bound, std::max<int64_t>(size, 1), &bound)) {
-      return say.Error(where + "the shape is too large (its element count overflows)");
+      return say.Errorf("%sthe shape is too large (its element count overflows)", at);
     }
     elements *= size;
   }
   int64_t bits = 0;
   if (__builtin_mul_overflow(elements, DTypeBits(ToDType(tensor.dtype())), &bits) ||
       bits > INT64_MAX - 7) {
-    return say.Error(where + "the shape is too large (its byte size overflows)");
+    return say.Errorf("%sthe shape is too large (its byte size overflows)", at);
   }
   max_bytes = static_cast<uint64_t>(DTypeStorageBytes(ToDType(tensor.dtype()), elements));
   return Status::Ok();
@@ -197,18 +207,18 @@ Status CheckQuant(const artifact::Tensor& tensor, const std::string& where,
   const int64_t rank = tensor.shape() ? tensor.shape()->size() : 0;
   const int64_t num_scales = quant->scales() ? quant->scales()->size() : 0;
   const int64_t num_zero_points = quant->zero_points() ? quant->zero_points()->size() : 0;
-  if (num_scales == 0) return say.Error(where + "quantization has no scales");
+  const char* at = where.c_str();
+  if (num_scales == 0) return say.Errorf("%squantization has no scales", at);
   if (num_zero_points != 0 && num_zero_points != num_scales) {
-    return say.Error(where + "quantization has " + std::to_string(num_zero_points) +
-                     " zero points for " + std::to_string(num_scales) + " scales");
+    return say.Errorf("%squantization has %" PRId64 " zero points for %" PRId64 " scales", at,
+                      num_zero_points, num_scales);
   }
   if (quant->axis() < -1 || quant->axis() >= rank) {
-    return say.Error(where + "quantization axis " + std::to_string(quant->axis()) +
-                     " is outside rank " + std::to_string(rank));
+    return say.Errorf("%squantization axis %d is outside rank %" PRId64, at, quant->axis(), rank);
   }
   if (quant->block_size() < 0 || (quant->block_size() > 0 && quant->axis() < 0)) {
-    return say.Error(where + "quantization block size " + std::to_string(quant->block_size()) +
-                     " needs to be 0, or positive with an axis");
+    return say.Errorf("%squantization block size %d needs to be 0, or positive with an axis", at,
+                      quant->block_size());
   }
   return Status::Ok();
 }
@@ -216,31 +226,38 @@ Status CheckQuant(const artifact::Tensor& tensor, const std::string& where,
 Status CheckTensor(const artifact::Model& model, int index, const ArtifactMessages& say) {
   const artifact::Tensor& tensor = *model.tensors()->Get(static_cast<uoffset_t>(index));
   const std::string where = say.Tensor(index) + ": ";
+  const char* at = where.c_str();
   if (!IsKnownDType(tensor.dtype())) {
-    return say.Error(where + "dtype " + std::to_string(static_cast<int>(tensor.dtype())) +
-                     " is not a known dtype");
+    return say.Errorf("%sdtype %d is not a known dtype", at, static_cast<int>(tensor.dtype()));
   }
   if (flatbuffers::IsOutRange(tensor.storage(), artifact::Storage::MIN, artifact::Storage::MAX)) {
-    return say.Error(where + "storage " + std::to_string(static_cast<int>(tensor.storage())) +
-                     " is not a known storage class");
+    return say.Errorf("%sstorage %d is not a known storage class", at,
+                      static_cast<int>(tensor.storage()));
   }
   uint64_t max_bytes = 0;
   if (Status s = CheckShape(model, tensor, where, say, max_bytes); !s.ok()) return s;
   if (Status s = CheckQuant(tensor, where, say); !s.ok()) return s;
+  // A packed constant's bytes hold its codes, not its f32 values (packed_constant.h).
+  if (tensor.packed()) {
+    if (const char* problem = PackedConstantProblem(tensor, max_bytes)) {
+      return say.Errorf("%spacked constant: %s", at, problem);
+    }
+  }
 
   const uint64_t offset = tensor.offset(), bytes = tensor.bytes();
   uint64_t end = 0;
   const bool end_overflows = __builtin_add_overflow(offset, bytes, &end);
   if (tensor.storage() == artifact::Storage::Constant) {
     const uint64_t blob = model.constants() ? model.constants()->size() : 0;
-    if (HasSymbolicDim(tensor)) return say.Error(where + "a constant cannot have symbolic dims");
+    if (HasSymbolicDim(tensor)) return say.Errorf("%sa constant cannot have symbolic dims", at);
     if (offset % kArtifactAlignment != 0) {
-      return say.Error(where + "constant offset " + std::to_string(offset) +
-                       " is not a multiple of " + std::to_string(kArtifactAlignment));
+      return say.Errorf("%sconstant offset %" PRIu64 " is not a multiple of %u", at, offset,
+                        kArtifactAlignment);
     }
     if (bytes != max_bytes) {
-      return say.Error(where + "the constant holds " + std::to_string(bytes) +
-                       " bytes; its dtype and shape need " + std::to_string(max_bytes));
+      return say.Errorf("%sthe constant holds %" PRIu64
+                        " bytes; its %sdtype and shape need %" PRIu64,
+                        at, bytes, tensor.packed() ? "packed " : "", max_bytes);
     }
     if (end_overflows || end > blob) {
       return say.Error(where + "constant bytes " +
@@ -252,9 +269,9 @@ Status CheckTensor(const artifact::Model& model, int index, const ArtifactMessag
   } else if (tensor.storage() == artifact::Storage::Arena) {
     const uint64_t alignment = model.arena_alignment();
     if (offset % alignment != 0) {
-      return say.Error(where + "arena offset " + std::to_string(offset) +
-                       " is not a multiple of the arena alignment (" + std::to_string(alignment) +
-                       ")");
+      return say.Errorf("%sarena offset %" PRIu64
+                        " is not a multiple of the arena alignment (%" PRIu64 ")",
+                        at, offset, alignment);
     }
     if (end_overflows || end > model.arena_bytes()) {
       return say.Error(where + "arena slot " +
@@ -262,9 +279,9 @@ Status CheckTensor(const artifact::Model& model, int index, const ArtifactMessag
                        " is outside the arena (" + std::to_string(model.arena_bytes()) + " bytes)");
     }
     if (bytes < max_bytes) {
-      return say.Error(where + "arena slot holds " + std::to_string(bytes) +
-                       " bytes; the tensor needs " + std::to_string(max_bytes) +
-                       " at its planned maximum dims");
+      return say.Errorf("%sarena slot holds %" PRIu64 " bytes; the tensor needs %" PRIu64
+                        " at its planned maximum dims",
+                        at, bytes, max_bytes);
     }
   }
   return Status::Ok();

@@ -14,8 +14,10 @@ namespace kiln::rt {
 // FlatBuffers file identifier (bytes 4..7 of every artifact).
 inline constexpr char kArtifactIdentifier[] = "KILN";
 // Readers accept exactly this version; bump it on any change an older reader would misread.
-// Version 2 added the checksum trailer.
-inline constexpr uint32_t kArtifactFormatVersion = 2;
+// Version 2 added the checksum trailer. Version 3 added packed constants (Tensor.packed).
+inline constexpr uint32_t kArtifactFormatVersion = 3;
+// The first version with the checksum trailer: a file without one is older (or corrupt).
+inline constexpr uint32_t kChecksumTrailerFormatVersion = 2;
 // Arena offsets and constant offsets are multiples of this (oneDNN and XNNPACK like 64).
 inline constexpr uint32_t kArtifactAlignment = 64;
 // The symbol of a dim the compiler could not name (a product of symbols such as N*8): its size

@@ -1,5 +1,7 @@
 #include "runtime/core/artifact_messages.h"
 
+#include <algorithm>
+#include <cstdarg>
 #include <cstdio>
 
 #include "runtime/core/artifact_dtype.h"
@@ -82,6 +84,19 @@ ArtifactMessages::ArtifactMessages(std::string_view file_name, const artifact::M
 
 Status ArtifactMessages::Error(std::string_view what) const {
   return Status::Error("'" + file_name_ + "': " + std::string(what));
+}
+
+Status ArtifactMessages::Errorf(const char* format, ...) const {
+  va_list args;
+  va_start(args, format);
+  va_list again;
+  va_copy(again, args);
+  const int size = std::vsnprintf(nullptr, 0, format, again);
+  va_end(again);
+  std::string what(static_cast<size_t>(std::max(size, 0)), '\0');
+  std::vsnprintf(what.data(), what.size() + 1, format, args);
+  va_end(args);
+  return Error(what);
 }
 
 std::string ArtifactMessages::Tensor(int64_t index) const {

@@ -36,6 +36,10 @@ class ArtifactMessages {
 
   // "'<file>': <what>".
   Status Error(std::string_view what) const;
+  // "'<file>': " and printf's `format` of the arguments. One call, where a string expression
+  // would build temporaries at every message: smaller code for the edge runtime's size budget
+  // (docs/aarch64.md).
+  [[gnu::format(printf, 2, 3)]] Status Errorf(const char* format, ...) const;
   // "tensor 12 ('conv1.out')"; "tensor 57" when the index is out of range.
   std::string Tensor(int64_t index) const;
   // "op 3 ('Conv_3', conv)"; "op 3" when the index is out of range.

@@ -6,6 +6,7 @@
 #include <set>
 #include <string_view>
 
+#include "runtime/core/artifact_dtype.h"
 #include "runtime/core/artifact_format.h"
 #include "runtime/core/artifact_messages.h"
 
@@ -62,6 +63,35 @@ std::string SignatureLines(const rt::Artifact& artifact, const flatbuffers::Vect
   return out;
 }
 
+// "i4 per_block axis=1 block_size=32", "u8 per_tensor with zero points": how a packed
+// constant's bytes encode it.
+std::string PackedEncoding(const artifact::Packed& packed) {
+  const artifact::Quant& quant = *packed.quant();
+  std::string out(rt::DTypeName(rt::ToDType(packed.dtype())));
+  if (quant.axis() < 0) {
+    out += " per_tensor";
+  } else if (quant.block_size() == 0) {
+    out += fmt::format(" per_axis axis={}", quant.axis());
+  } else {
+    out += fmt::format(" per_block axis={} block_size={}", quant.axis(), quant.block_size());
+  }
+  if (quant.zero_points() && quant.zero_points()->size() > 0) out += " with zero points";
+  return out;
+}
+
+// "  w: f32[64,64] packed as i4 per_block axis=1 block_size=32, 2,048 bytes" for each packed
+// constant (docs/artifact.md, "Packed constants").
+std::string PackedLines(const artifact::Model& model) {
+  std::string out;
+  for (const artifact::Tensor* tensor : *model.tensors()) {
+    if (!tensor->packed()) continue;
+    out += fmt::format("  {}: {} packed as {}, {} bytes\n", Text(tensor->name()),
+                       rt::TensorTypeText(*tensor), PackedEncoding(*tensor->packed()),
+                       WithSeparators(tensor->bytes()));
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string SummarizeArtifact(const rt::Artifact& artifact) {
@@ -93,6 +123,9 @@ std::string SummarizeArtifact(const rt::Artifact& artifact) {
   out +=
       fmt::format("arena: {}, alignment {}\n", Bytes(model.arena_bytes()), model.arena_alignment());
   out += fmt::format("constants: {}\n", Bytes(model.constants() ? model.constants()->size() : 0));
+  if (std::string packed = PackedLines(model); !packed.empty()) {
+    out += "packed constants (decoded to f32 when loaded):\n" + packed;
+  }
   if (model.metadata() && model.metadata()->size() > 0) {
     out += "metadata:\n";
     for (const artifact::KeyValue* kv : *model.metadata()) {

@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "passes/quantize/quantize_model.h"
+#include "passes/quantize/weight_only.h"
 #include "tools/kiln/calib_folder.h"
 #include "tools/kiln/progress_bar.h"
 
@@ -136,12 +137,69 @@ void PrintTable(const quant::QuantizeReport& r, quant::ActivationScheme scheme, 
       << "\n";
 }
 
+int WeightBits(const QuantizeFlags& flags) { return flags.scheme == "int4-weight" ? 4 : 8; }
+
+nlohmann::json WeightOnlyJson(const quant::WeightOnlyReport& r, const QuantizeFlags& flags,
+                              const std::string& target) {
+  nlohmann::json layers = nlohmann::json::array();
+  for (const quant::WeightOnlyLayer& l : r.layers) {
+    layers.push_back({{"node", l.node},
+                      {"kind", l.kind},
+                      {"grouping", l.grouping},
+                      {"elements", l.elements},
+                      {"float_bytes", l.float_bytes},
+                      {"packed_bytes", l.packed_bytes},
+                      {"weight_sqnr_db", Number(l.sqnr_db)}});
+  }
+  return {{"scheme", flags.scheme},
+          {"target", target},
+          {"activations", "f32 (weight-only)"},
+          {"weights", fmt::format("s{} symmetric, rounded to nearest; {}", WeightBits(flags),
+                                  flags.weight_block > 0
+                                      ? fmt::format("blocks of {} along K for gemm/linear/matmul, "
+                                                    "per output channel for conv",
+                                                    flags.weight_block)
+                                      : std::string("per output channel"))},
+          {"float_bytes", r.float_bytes},
+          {"packed_bytes", r.packed_bytes},
+          {"layers", layers}};
+}
+
+void PrintWeightOnlyTable(const quant::WeightOnlyReport& r, const QuantizeFlags& flags,
+                          std::ostream& err) {
+  err << fmt::format(
+      "quantized {} weight{} to s{} (weight-only): {} -> {} bytes ({:.1f}%)\n", r.layers.size(),
+      r.layers.size() == 1 ? "" : "s", WeightBits(flags), r.float_bytes, r.packed_bytes,
+      r.float_bytes > 0
+          ? 100.0 * static_cast<double>(r.packed_bytes) / static_cast<double>(r.float_bytes)
+          : 0.0);
+  // Worst weight SQNR first.
+  std::vector<const quant::WeightOnlyLayer*> order;
+  for (const quant::WeightOnlyLayer& l : r.layers) order.push_back(&l);
+  std::stable_sort(order.begin(), order.end(),
+                   [](const auto* a, const auto* b) { return a->sqnr_db < b->sqnr_db; });
+  err << fmt::format("{:<36} {:<8} {:<28} {:>12}\n", "layer (worst first)", "kind", "grouping",
+                     "weight SQNR");
+  const size_t shown = std::min<size_t>(order.size(), 12);
+  for (size_t i = 0; i < shown; ++i) {
+    err << fmt::format("{:<36} {:<8} {:<28} {:>12}\n", ShortName(order[i]->node, 36),
+                       order[i]->kind, order[i]->grouping, Db(order[i]->sqnr_db));
+  }
+  if (shown < order.size())
+    err << fmt::format("... {} more in the JSON report\n", order.size() - shown);
+}
+
+bool IsWeightOnly(const QuantizeFlags& flags) {
+  return flags.scheme == "int4-weight" || flags.scheme == "int8-weight";
+}
+
 }  // namespace
 
 void AddQuantizeFlags(CLI::App* cmd, QuantizeFlags& flags) {
   cmd->add_option("--quantize", flags.scheme,
-                  "Quantize: none (default) or int8 (static: calibrated activations, s8 weights "
-                  "per channel); needs --calib")
+                  "Quantize: none (default); int8 (static: calibrated activations, s8 weights "
+                  "per channel; needs --calib); int4-weight or int8-weight (weights only, "
+                  "stored packed, computed in f32; no --calib)")
       ->type_name("SCHEME");
   cmd->add_option("--calib", flags.calib,
                   "Calibration data: a folder of .npy files (one sample or batch each; a "
@@ -157,6 +215,10 @@ void AddQuantizeFlags(CLI::App* cmd, QuantizeFlags& flags) {
       ->type_name("METHOD");
   cmd->add_flag("!--no-repair", flags.repair,
                 "Report the error but do not change methods or keep layers in float");
+  cmd->add_option("--weight-block", flags.weight_block,
+                  "int4-weight/int8-weight: one scale per block of N weights along K of "
+                  "gemm/linear/matmul (default 32; 0: per output channel); convs are per channel")
+      ->check(CLI::Range(0, 4096));
   cmd->add_option("--calib-threads", flags.threads, "Threads for calibration (default 1)")
       ->check(CLI::Range(1, 256));
 }
@@ -168,13 +230,25 @@ Status CheckQuantizeFlags(const QuantizeFlags& flags) {
     if (!flags.calib.empty()) return Status::Error("--calib needs --quantize");
     return Status::Ok();
   }
-  if (flags.scheme == "int8-dynamic" || flags.scheme == "int4-weight") {
-    return Status::Error("--quantize " + flags.scheme +
-                         ": not available yet; static int8 (--quantize int8) is");
+  if (flags.scheme == "int8-dynamic") {
+    return Status::Error(
+        "--quantize int8-dynamic: not available yet; int8, int4-weight and "
+        "int8-weight are");
+  }
+  if (IsWeightOnly(flags)) {
+    if (!flags.calib.empty()) {
+      return Status::Error("--calib: --quantize " + flags.scheme +
+                           " rounds weights to nearest and reads no calibration data");
+    }
+    if (flags.weight_block % 2 != 0) {
+      return Status::Error("--weight-block " + std::to_string(flags.weight_block) +
+                           ": expected 0 (per channel) or an even size such as 32");
+    }
+    return Status::Ok();
   }
   if (flags.scheme != "int8") {
     return Status::Error("--quantize '" + flags.scheme +
-                         "': expected none, int8, int8-dynamic or int4-weight");
+                         "': expected none, int8, int4-weight, int8-weight or int8-dynamic");
   }
   if (flags.calib.empty()) return Status::Error("--quantize int8 needs --calib DIR");
   if (!quant::ParseRangeMethod(flags.range_method)) {
@@ -190,6 +264,13 @@ Expected<nlohmann::json> ApplyQuantizeFlags(ir::Graph& graph, const QuantizeFlag
                                             const std::string& target,
                                             const std::string& model_path, std::ostream& err) {
   if (Status s = CheckQuantizeFlags(flags); !s.ok()) return s;
+  if (IsWeightOnly(flags)) {
+    Expected<quant::WeightOnlyReport> report = quant::QuantizeWeightsOnly(
+        graph, {.bits = WeightBits(flags), .block_size = flags.weight_block});
+    if (!report) return Status::Error(model_path + ": " + report.error().message());
+    if (!flags.quiet) PrintWeightOnlyTable(*report, flags, err);
+    return WeightOnlyJson(*report, flags, target);
+  }
   Expected<std::unique_ptr<FolderSource>> source = FolderSource::Open(flags.calib, graph);
   if (!source) return source.error();
 

@@ -1,8 +1,9 @@
 // The quantization flags of `kiln opt` and `kiln compile` (which quantizes between the
 // pipeline and legalization): --quantize, --calib, --max-error, --range-method, --no-repair,
-// --calib-threads. Quantizes a float graph in place (passes/quantize/quantize_model.h) for the
-// chosen target's activation scheme, prints a ranked per-layer error table to stderr and
-// returns the report as JSON.
+// --calib-threads, --weight-block. Quantizes a float graph in place: static int8
+// (passes/quantize/quantize_model.h) for the chosen target's activation scheme, or weights only
+// (passes/quantize/weight_only.h); prints a ranked per-layer error table to stderr and returns
+// the report as JSON.
 //
 //   QuantizeFlags flags;  AddQuantizeFlags(cmd, flags);
 //   Expected<nlohmann::json> report = ApplyQuantizeFlags(graph, flags, "cloud", std::cerr);
@@ -22,12 +23,13 @@ class App;
 namespace kiln::cli {
 
 struct QuantizeFlags {
-  std::string scheme = "none";  // none | int8 | int8-dynamic | int4-weight
+  std::string scheme = "none";  // none | int8 | int8-dynamic | int4-weight | int8-weight
   std::string calib;            // folder of .npy files
   std::string max_error = "auto";
   std::string range_method = "minmax";
   bool repair = true;
   int threads = 1;
+  int weight_block = 32;  // int4-weight / int8-weight: block size along K, 0 per channel
   bool quiet = false;
 };
 

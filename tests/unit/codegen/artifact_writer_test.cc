@@ -10,6 +10,7 @@
 #include "codegen/materialize_outputs.h"
 #include "codegen/schema/kiln_artifact_generated.h"
 #include "ir/verifier.h"
+#include "runtime/core/artifact.h"
 #include "runtime/core/artifact_checksum.h"
 #include "runtime/core/artifact_format.h"
 #include "tests/unit/passes/rewrite_numerics.h"
@@ -240,15 +241,15 @@ graph @g(%x: f32[2,4]) -> (f32[2,4]) {
   EXPECT_EQ(m->dims()->size(), 0u);
 }
 
+// (Ops on quantized operands compute on their real values, docs/ir.md; a dequantize of a
+// constant would be a packed constant instead, below.)
 TEST(ArtifactWriterTest, QuantParamsComeFromTheTensorType) {
   std::vector<uint8_t> bytes = Write(R"(
 graph @q(%x: f32[2]) -> (f32[2], f32[2]) {
   %w = const @w : i8<per_axis axis=0 scales=[0.5,0.25] zero_points=[1,-1]>[2]
   %v = const @v : u8<per_tensor scale=0.1 zero_point=128>[2]
-  %a = dequantize(%w) : f32[2]
-  %b = dequantize(%v) : f32[2]
-  %s = add(%a, %x) : f32[2]
-  %t = add(%b, %x) : f32[2]
+  %s = neg(%w) : f32[2]
+  %t = neg(%v) : f32[2]
   return %s, %t
 }
 constants {
@@ -272,6 +273,106 @@ constants {
   EXPECT_THAT(Values(v->quant()->scales()), ElementsAre(0.1f));
   EXPECT_THAT(Values(v->quant()->zero_points()), ElementsAre(128));
   EXPECT_EQ(m->tensors()->Get(0)->quant(), nullptr);
+}
+
+// Weight-only quantization's form: dequantize(@codes) read by a float op. The result is a
+// Constant f32 tensor holding the codes, with `packed` saying how they decode; the dequantize is
+// no op and has no arena slot, and the codes' constant has no tensor of its own unless an op reads
+// it directly. A dequantize that is a graph output, or of i32 codes, stays an op.
+constexpr std::string_view kPacked = R"(
+graph @p(%x: f32[2,64]) -> (f32[2,8], f32[2,8], f32[3]) {
+  %wq = const @wq : i4<per_block axis=0 block_size=32 scales=[0.5,0.25,0.125,1.0,2.0,0.5,0.25,0.125,1.0,2.0,0.5,0.25,0.125,1.0,2.0,3.0]>[64,8]
+  %vq = const @vq : u8<per_tensor scale=0.5 zero_point=3>[2,8]
+  %kq = const @kq : i8<per_axis axis=0 scales=[0.5,0.25,0.125]>[3]
+  %bq = const @bq : i32<per_tensor scale=0.5>[8]
+  %w = dequantize(%wq) : f32[64,8]
+  %m = matmul(%x, %w) : f32[2,8] loc("MatMul_0")
+  %v = dequantize(%vq) : f32[2,8]
+  %b = dequantize(%bq) : f32[8]
+  %a = add(%m, %b) : f32[2,8]
+  %s = add(%v, %a) : f32[2,8]
+  %t = neg(%vq) : f32[2,8]
+  %k = dequantize(%kq) : f32[3]
+  return %s, %t, %k
+}
+constants {
+  @wq = 0x0123456789abcdeffedcba98765432100123456789abcdeffedcba98765432100123456789abcdeffedcba98765432100123456789abcdeffedcba98765432100123456789abcdeffedcba98765432100123456789abcdeffedcba98765432100123456789abcdeffedcba98765432100123456789abcdeffedcba98765432100123456789abcdeffedcba98765432100123456789abcdeffedcba98765432100123456789abcdeffedcba98765432100123456789abcdeffedcba98765432100123456789abcdeffedcba98765432100123456789abcdeffedcba98765432100123456789abcdeffedcba98765432100123456789abcdeffedcba9876543210
+  @vq = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 255]
+  @kq = [-1, 0, 1]
+  @bq = [1, 2, 3, 4, 5, 6, 7, 8]
+})";
+
+TEST(ArtifactWriterTest, PackedConstantsHoldTheCodesInsteadOfAnOp) {
+  PlannedBuffers buffers;
+  std::vector<uint8_t> bytes = Write(kPacked, {.target = "edge"}, &buffers);
+  ASSERT_FALSE(bytes.empty());
+  const art::Model* m = Verified(bytes);
+  std::vector<std::string> names, kernels;
+  for (const art::Tensor* t : *m->tensors()) names.push_back(t->name()->str());
+  for (const art::Op* op : *m->ops()) kernels.push_back(op->kernel()->str());
+  // Constants in first-use order, the packed ones where their dequantize was; @vq is also read
+  // by a neg; %bq (i32) and %k (an output) stay dequantize ops.
+  EXPECT_THAT(names, ElementsAre("x", "w", "v", "bq", "vq", "kq", "m", "b", "a", "s", "t", "k"));
+  EXPECT_THAT(kernels, ElementsAre("matmul", "dequantize", "add", "add", "neg", "dequantize"));
+  // The matmul reads the packed constant; the add of %v reads the other one.
+  EXPECT_THAT(Values(m->ops()->Get(0)->inputs()), ElementsAre(0, 1));
+  EXPECT_THAT(Values(m->ops()->Get(3)->inputs()), ElementsAre(2, 8));
+  EXPECT_THAT(Values(m->ops()->Get(4)->inputs()), ElementsAre(4));
+
+  const art::Tensor* w = m->tensors()->Get(1);
+  EXPECT_EQ(w->storage(), art::Storage::Constant);
+  EXPECT_EQ(w->dtype(), art::DType::F32);
+  EXPECT_THAT(Values(w->shape()), ElementsAre(64, 8));
+  EXPECT_EQ(w->quant(), nullptr);
+  EXPECT_EQ(w->bytes(), 256u);  // 512 i4 codes, two per byte
+  ASSERT_NE(w->packed(), nullptr);
+  EXPECT_EQ(w->packed()->dtype(), art::DType::I4);
+  EXPECT_EQ(w->packed()->quant()->axis(), 0);
+  EXPECT_EQ(w->packed()->quant()->block_size(), 32);
+  EXPECT_EQ(w->packed()->quant()->scales()->size(), 16u);
+  EXPECT_EQ(Values(w->packed()->quant()->zero_points()).size(), 0u);
+
+  const art::Tensor* v = m->tensors()->Get(2);
+  ASSERT_NE(v->packed(), nullptr);
+  EXPECT_EQ(v->dtype(), art::DType::F32);
+  EXPECT_EQ(v->packed()->dtype(), art::DType::U8);
+  EXPECT_EQ(v->packed()->quant()->axis(), -1);
+  EXPECT_THAT(Values(v->packed()->quant()->scales()), ElementsAre(0.5f));
+  EXPECT_THAT(Values(v->packed()->quant()->zero_points()), ElementsAre(3));
+  // @vq read directly is an ordinary quantized constant on the same blob slot.
+  const art::Tensor* vq = m->tensors()->Get(4);
+  EXPECT_EQ(vq->dtype(), art::DType::U8);
+  EXPECT_EQ(vq->packed(), nullptr);
+  ASSERT_NE(vq->quant(), nullptr);
+  EXPECT_EQ(vq->offset(), v->offset());
+  EXPECT_EQ(vq->bytes(), v->bytes());
+
+  // The blob holds the IR's codes where the packed tensors point.
+  ir::Context ctx;
+  std::unique_ptr<ir::Graph> g = ParseOrDie(kPacked, ctx);
+  ASSERT_TRUE(g);
+  for (auto [tensor, constant] : {std::pair{w, "wq"}, std::pair{v, "vq"}}) {
+    const ir::Constant* c = g->pool().Find(constant);
+    ASSERT_EQ(tensor->bytes(), c->data->size());
+    EXPECT_EQ(tensor->offset() % 64, 0u);
+    EXPECT_EQ(
+        std::memcmp(m->constants()->Data() + tensor->offset(), c->data->data(), tensor->bytes()), 0)
+        << constant;
+  }
+
+  // No arena slot for the packed constants: one request per arena tensor (m, b, a, s, t, k).
+  ASSERT_EQ(buffers.requests.values.size(), 6u);
+  for (int i = 0; i < 6; ++i) {
+    const art::Tensor* t = m->tensors()->Get(6 + i);
+    EXPECT_EQ(t->storage(), art::Storage::Arena);
+    EXPECT_EQ(t->offset(), static_cast<uint64_t>(buffers.plan.offsets[i])) << i;
+  }
+  // The runtime reads it: the plan still holds with the ops renumbered.
+  rt::Result<std::unique_ptr<rt::Artifact>> loaded = rt::Artifact::FromBytes(bytes, "p.kiln", "");
+  ASSERT_TRUE(loaded.ok()) << loaded.status().message();
+  EXPECT_EQ((*loaded)->ConstantBytes(1).size(), 64u * 8 * 4);
+
+  EXPECT_EQ(bytes, Write(kPacked, {.target = "edge"}));
 }
 
 TEST(ArtifactWriterTest, SameInputSameBytes) {

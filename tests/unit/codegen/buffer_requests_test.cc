@@ -154,6 +154,36 @@ graph @g(%x: i4[5], %p: bool[]) -> (i4[5]) {
   EXPECT_THAT(Describe(*r), ElementsAre("a 3 [0,1] -1", "y 3 [1,2] -1"));
 }
 
+// A dequantize of constant codes to f32 is a packed constant (codegen/packed_constant.h): the
+// artifact holds it as a constant, so it gets no buffer, and no op may write over it in place.
+// Lifetimes keep the graph's op indices. A dequantize that is a graph output keeps its buffer.
+TEST(CollectBufferRequestsTest, PackedConstantsTakeNoBuffer) {
+  ir::Context ctx;
+  std::unique_ptr<ir::Graph> g = Parse(R"(
+graph @g(%x: f32[2,4]) -> (f32[2,4], f32[4], f32[4]) {
+  %wq = const @wq : i4<per_block axis=0 block_size=2 scales=[0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5]>[4,4]
+  %cq = const @cq : i8<per_axis axis=0 scales=[0.5,0.25,0.125,1.0]>[4]
+  %w = dequantize(%wq) : f32[4,4]
+  %m = matmul(%x, %w) : f32[2,4]
+  %c = dequantize(%cq) : f32[4]
+  %r = relu(%c) : f32[4]
+  %o = dequantize(%cq) : f32[4]
+  return %m, %r, %o
+}
+constants {
+  @wq = 0x0123456789abcdef
+  @cq = [1, 2, 3, 4]
+})",
+                                       ctx);
+  ASSERT_TRUE(g);
+  Expected<BufferRequests> r = CollectBufferRequests(*g, kNoDims);
+  ASSERT_TRUE(r.ok()) << r.error().message();
+  // %r would overwrite %c (same type, dies at the relu) if %c had a buffer.
+  EXPECT_THAT(Describe(*r), ElementsAre("m 32 [1,5] -1", "r 16 [3,5] -1", "o 16 [4,5] -1"));
+  MemoryPlan plan = PlanMemoryGreedy(r->requests);
+  EXPECT_TRUE(CheckMemoryPlan(r->requests, plan).ok());
+}
+
 // A resnet-like body: a stem conv, then residual blocks conv-relu-conv-add-relu on one
 // activation shape. At most three activations are live at once, so the greedy plan needs
 // three buffers however deep the net is; the linear plan needs one per value.

@@ -1,5 +1,6 @@
 // EdgeModel on small hand-built artifacts (artifact_test_builder.h): matmul (XNNPACK fully
-// connected), a broadcast add and an in-place relu, against the same math done in double here;
+// connected), a broadcast add and an in-place relu, and a matmul by a packed (i4) weight, against
+// the same math done in double here;
 // the planned arena and a re-plan beyond the planned batch; input checks; and every corrupt
 // artifact rejected with exactly the shared loader's message (the cloud runtime loads through the
 // same rt::Artifact, tested in tests/unit/runtime/artifact_integrity_test.cc).
@@ -79,6 +80,40 @@ TEST(EdgeModelTest, RunsWithinAndBeyondThePlannedBatch) {
     RunAndCheck(*model, 1);
     EXPECT_TRUE(model->prepare_stats().planned_arena);
   }
+}
+
+// A packed constant (artifact_test_builder.h's PackedModel: an i4 weight in blocks with zero
+// points) is decoded when the artifact loads, here under qemu too, and XNNPACK multiplies by it.
+TEST(EdgeModelTest, RunsAMatmulWithAPackedWeight) {
+  rt::test::ModelSpec spec = rt::test::PackedModel();
+  spec.target = "edge";
+  std::unique_ptr<EdgeModel> model = Load(rt::test::BuildArtifact(spec));
+  ASSERT_NE(model, nullptr);
+  // w = (code - zero point) * scale, with the codes 0..14 in i4 (PackedModel's comment).
+  const double w[5][3] = {{0 * 0.5, 0 * 0.25, 3 * 1.0},
+                          {3 * 0.5, 3 * 0.25, 6 * 1.0},
+                          {4 * 0.125, 7 * 2.0, 0 * 0.75},
+                          {-9 * 0.125, -6 * 2.0, 3 * 0.75},
+                          {-11 * 1.5, -3 * 0.0625, -5 * 3.0}};
+  std::vector<float> x(10);
+  for (size_t i = 0; i < x.size(); ++i) x[i] = std::sin(0.9f * static_cast<float>(i)) * 2.0f;
+  const int64_t dims[2] = {2, 5};
+  TensorView input{rt::DType::kF32, dims, x.data()};
+  rt::Status s = model->Run({&input, 1});
+  ASSERT_TRUE(s.ok()) << s.message();
+  TensorView y = model->output(0);
+  ASSERT_EQ(std::vector<int64_t>(y.dims.begin(), y.dims.end()), (std::vector<int64_t>{2, 3}));
+  double max_abs = 0, max_err = 0;
+  for (int r = 0; r < 2; ++r) {
+    for (int n = 0; n < 3; ++n) {
+      double want = 0;
+      for (int k = 0; k < 5; ++k) want += x[r * 5 + k] * w[k][n];
+      max_abs = std::max(max_abs, std::fabs(want));
+      max_err = std::max(max_err, std::fabs(static_cast<const float*>(y.data)[r * 3 + n] - want));
+    }
+  }
+  EXPECT_GT(max_abs, 1.0);
+  EXPECT_LE(max_err / max_abs, 1e-6);
 }
 
 TEST(EdgeModelTest, ChecksInputs) {

@@ -262,6 +262,45 @@ TEST(ChannelsLastTest, SharedWeightIsRepackedOnce) {
   EXPECT_EQ(g->num_constants(), 1) << "the NCHW weight is dead and gone";
 }
 
+// A weight-only quantized weight, dequantize(@codes): the codes are repacked and a new
+// dequantize reads them (i4 codes are repacked the same way, two a byte: permutation_test.cc); the
+// per-channel axis follows the output channels (axis 3 when depthwise).
+TEST(ChannelsLastTest, WeightOnlyQuantizedWeightRepacksItsCodes) {
+  struct Case {
+    std::string x, y, attrs, weight;
+    int64_t want_axis;
+    std::vector<int64_t> want_shape;
+  };
+  for (const Case& c :
+       {Case{"[N,2,5,5]", "[N,3,5,5]", "{pads=[1,1,1,1]}", "[3,2,3,3]", 0, {3, 3, 3, 2}},
+        Case{
+            "[N,3,5,5]", "[N,3,5,5]", "{group=3, pads=[1,1,1,1]}", "[3,1,3,3]", 3, {1, 3, 3, 3}}}) {
+    const int64_t n = c.weight == "[3,2,3,3]" ? 54 : 27;
+    std::string codes = "[";
+    for (int64_t k = 0; k < n; ++k) codes += (k ? ", " : "") + std::to_string(k % 15 - 7);
+    const std::string kir =
+        "graph @g(%x: f32" + c.x + ") -> (f32" + c.y + ") {\n  %q = const @q : i8<per_axis " +
+        "axis=0 scales=[0.5,0.25,0.125]>" + c.weight + "\n  %w = dequantize(%q) : f32" + c.weight +
+        "\n  %y = conv(%x, %w) " + c.attrs + " : f32" + c.y +
+        "\n  return %y\n}\nconstants {\n  @q = " + codes + "]\n}\n";
+    EXPECT_TRUE(PreservesNumerics(kir, "nhwc")) << kir;
+    ir::Context ctx;
+    std::unique_ptr<ir::Graph> g = ParseOrDie(kir, ctx);
+    ASSERT_TRUE(g && RunPipelineOn(*g, "nhwc").ok()) << kir;
+    const ir::Op* conv = Only(*g, "conv");
+    ASSERT_NE(conv, nullptr);
+    const ir::Op* dq = conv->operand(1)->producer();
+    ASSERT_TRUE(dq != nullptr && dq->kind() == ir::OpKind::kDequantize) << kir;
+    const ir::TensorType& q = *dq->operand(0)->type();
+    EXPECT_EQ(q.scalar(), ir::ScalarType::kI8);
+    EXPECT_EQ(q.shape().static_sizes(), c.want_shape);
+    ASSERT_TRUE(q.quant());
+    EXPECT_EQ(q.quant()->axis, c.want_axis);
+    EXPECT_EQ(q.quant()->scales.size(), 3u);
+    EXPECT_EQ(g->num_constants(), 1) << "the OIHW codes are dead and gone";
+  }
+}
+
 TEST(ChannelsLastTest, LeavesAlone) {
   const std::vector<std::string> kirs = {
       // A conv with a residual operand.

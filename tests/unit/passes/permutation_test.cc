@@ -59,12 +59,27 @@ TEST(PermutationTest, PermutedConstantData) {
   ASSERT_TRUE(t);
   v = (*t)->As<float>();
   EXPECT_EQ(std::vector<float>(v.begin(), v.end()), (std::vector<float>{0, 10, 1, 11, 2, 12}));
-  // Sizes that do not hold the constant's elements, a perm of another rank, sub-byte types.
+  // Sizes that do not hold the constant's elements, a perm of another rank.
   EXPECT_FALSE(PermutedConstantData(*c, {2, 2}, {1, 0}));
   EXPECT_FALSE(PermutedConstantData(*c, {0, 1, 2}));
-  ir::Value* nibbles = g.AddConstant(b.Type(ir::ScalarType::kI4, {2, 2}),
-                                     ir::TensorData::FromBytes({0x21, 0x43}), "q");
-  EXPECT_FALSE(PermutedConstantData(*nibbles, {1, 0}));
+}
+
+TEST(PermutationTest, PermutedConstantDataKeepsFourBitCodesPacked) {
+  ir::Context ctx;
+  ir::Graph g(ctx);
+  ir::Builder b(g);
+  // i4 [2,3] = [[1,2,3],[4,5,6]], two codes a byte, low nibble first (the odd count leaves the
+  // last high nibble zero).
+  ir::Value* q = g.AddConstant(b.Type(ir::ScalarType::kI4, {2, 3}),
+                               ir::TensorData::FromBytes({0x21, 0x43, 0x65}), "q");
+  std::optional<std::shared_ptr<const ir::TensorData>> t = PermutedConstantData(*q, {1, 0});
+  ASSERT_TRUE(t);
+  // [[1,4],[2,5],[3,6]].
+  EXPECT_EQ(std::vector<uint8_t>((*t)->bytes().begin(), (*t)->bytes().end()),
+            (std::vector<uint8_t>{0x41, 0x52, 0x63}));
+  ir::Value* short_data = g.AddConstant(b.Type(ir::ScalarType::kI4, {2, 3}),
+                                        ir::TensorData::FromBytes({0x21, 0x43}), "short");
+  EXPECT_FALSE(PermutedConstantData(*short_data, {1, 0}));
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 // (artifact_test_builder.h's TinyModel) and expects the loader's one-line message for it.
 // Tensors of TinyModel: 0 x (input), 1 w, 2 b (constants), 3 mm, 4 sum, 5 y (arena; y is the
 // output, in place of sum), 6 wq (quantized constant). Ops: 0 MatMul_0, 1 Add_1, 2 Relu_2.
+// Packed constants break PackedModel instead.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -239,6 +240,128 @@ TEST(ArtifactChecksTest, QuantizationParameters) {
             }),
             "'m.kiln': tensor 6 ('wq'): quantization block size 2 needs to be 0, or positive "
             "with an axis");
+}
+
+// The load error after `mutate` breaks PackedModel (tensors: 0 x, 1 w, the packed constant:
+// f32[5,3] as i4 in blocks of 2 along axis 0, 9 scales with zero points, 8 bytes; 2 y).
+std::string PackedErrorAfter(const std::function<void(ModelSpec&)>& mutate) {
+  ModelSpec spec = test::PackedModel();
+  mutate(spec);
+  Result<std::unique_ptr<Artifact>> a =
+      Artifact::FromBytes(test::BuildArtifact(spec), "m.kiln", "cloud");
+  return a.ok() ? "" : a.status().message();
+}
+
+TEST(ArtifactChecksTest, PackedConstants) {
+  const std::string w = "'m.kiln': tensor 1 ('w'): ";
+  // The loader's messages for packed constants are fixed reasons (runtime/core/packed_constant.h:
+  // no formatting code in the edge runtime's size budget).
+  const std::string not_packable = w +
+                                   "packed constant: needs an f32 constant of static shape "
+                                   "without quant, and i8, u8, i4 or u4 codes with quant";
+  const std::string misfit = w +
+                             "packed constant: quant does not fit the shape (axis, block size, "
+                             "or count of scales or zero points)";
+  const std::string out_of_range =
+      w + "packed constant: a scale is not positive and finite, or a zero point is out of range";
+  EXPECT_EQ(PackedErrorAfter([](ModelSpec&) {}), "");
+  // The bytes are the codes: 15 x i4 is 8 bytes (not the 60 of f32, nor 15 of i8).
+  EXPECT_EQ(PackedErrorAfter([](ModelSpec& m) { m.tensors[1].bytes = 60; }),
+            w + "the constant holds 60 bytes; its packed dtype and shape need 8");
+  EXPECT_EQ(PackedErrorAfter([](ModelSpec& m) { m.tensors[1].bytes = 7; }),
+            w + "the constant holds 7 bytes; its packed dtype and shape need 8");
+  EXPECT_EQ(PackedErrorAfter([](ModelSpec& m) { m.tensors[1].packed->dtype = DType::I8; }),
+            w + "the constant holds 8 bytes; its packed dtype and shape need 15");
+  EXPECT_EQ(PackedErrorAfter([](ModelSpec& m) {
+              m.tensors[1].packed->dtype = DType::I8;
+              m.tensors[1].bytes = 15;
+            }),
+            "");
+  // Code dtypes: i8, u8, i4, u4 only; zero points within the codes' range.
+  for (DType bad : {DType::F32, DType::I16, DType::I32, DType::Bool, static_cast<DType>(200)}) {
+    EXPECT_EQ(PackedErrorAfter([&](ModelSpec& m) { m.tensors[1].packed->dtype = bad; }),
+              not_packable)
+        << static_cast<int>(bad);
+  }
+  EXPECT_EQ(PackedErrorAfter([](ModelSpec& m) { m.tensors[1].packed->dtype = DType::U4; }),
+            out_of_range);  // zero point -1
+  EXPECT_EQ(PackedErrorAfter([](ModelSpec& m) { m.tensors[1].packed->quant->zero_points[4] = 8; }),
+            out_of_range);
+  EXPECT_EQ(PackedErrorAfter([](ModelSpec& m) { m.tensors[1].packed->quant->zero_points = {}; }),
+            "");
+  // Scales are positive and finite.
+  for (float bad : {0.0f, -0.5f, std::numeric_limits<float>::quiet_NaN(),
+                    std::numeric_limits<float>::infinity()}) {
+    EXPECT_EQ(PackedErrorAfter([&](ModelSpec& m) { m.tensors[1].packed->quant->scales[3] = bad; }),
+              out_of_range)
+        << bad;
+  }
+  // One scale per block of each column: 3 x 3; per axis 5; per tensor 1; zero points none or one
+  // per scale; the axis within the rank; a block size only with an axis.
+  EXPECT_EQ(PackedErrorAfter([](ModelSpec& m) { m.tensors[1].packed->quant->scales.pop_back(); }),
+            misfit);
+  EXPECT_EQ(PackedErrorAfter([](ModelSpec& m) {
+              m.tensors[1].packed->quant->scales.pop_back();
+              m.tensors[1].packed->quant->zero_points.clear();
+            }),
+            misfit);
+  EXPECT_EQ(PackedErrorAfter([](ModelSpec& m) { m.tensors[1].packed->quant->zero_points = {0}; }),
+            misfit);
+  EXPECT_EQ(PackedErrorAfter([](ModelSpec& m) { m.tensors[1].packed->quant->block_size = 0; }),
+            misfit);
+  EXPECT_EQ(PackedErrorAfter([](ModelSpec& m) {
+              m.tensors[1].packed->quant->block_size = 3;  // blocks of 3 and 2 along 5
+              m.tensors[1].packed->quant->scales.resize(6);
+              m.tensors[1].packed->quant->zero_points.resize(6);
+            }),
+            "");
+  EXPECT_EQ(PackedErrorAfter([](ModelSpec& m) {
+              m.tensors[1].packed->quant = test::QuantSpec{.scales = {0.5f}};
+            }),
+            "");
+  EXPECT_EQ(PackedErrorAfter([](ModelSpec& m) {
+              m.tensors[1].packed->quant = test::QuantSpec{.scales = {0.5f, 0.5f}};
+            }),
+            misfit);
+  EXPECT_EQ(PackedErrorAfter([](ModelSpec& m) {
+              m.tensors[1].packed->quant = test::QuantSpec{.axis = 1, .scales = {1, 2, 3}};
+            }),
+            "");
+  for (int axis : {2, -2}) {
+    EXPECT_EQ(PackedErrorAfter([&](ModelSpec& m) {
+                m.tensors[1].packed->quant = test::QuantSpec{.axis = axis, .scales = {1.0f}};
+              }),
+              misfit)
+        << axis;
+  }
+  EXPECT_EQ(PackedErrorAfter([](ModelSpec& m) { m.tensors[1].packed->quant->axis = -1; }),
+            misfit);  // a block size without an axis
+  EXPECT_EQ(PackedErrorAfter([](ModelSpec& m) { m.tensors[1].packed->quant->block_size = -2; }),
+            misfit);
+  EXPECT_EQ(PackedErrorAfter([](ModelSpec& m) { m.tensors[1].packed->quant->scales = {}; }),
+            misfit);
+  EXPECT_EQ(PackedErrorAfter([](ModelSpec& m) { m.tensors[1].packed->quant.reset(); }),
+            not_packable);
+  // The tensor itself: an f32 constant of static shape without quantization of its own.
+  EXPECT_EQ(PackedErrorAfter([](ModelSpec& m) { m.tensors[1].dtype = DType::I4; }), not_packable);
+  EXPECT_EQ(PackedErrorAfter(
+                [](ModelSpec& m) { m.tensors[1].quant = test::QuantSpec{.scales = {1.0f}}; }),
+            not_packable);
+  EXPECT_EQ(PackedErrorAfter([](ModelSpec& m) {
+              m.dims = {{"N", 5}};
+              m.tensors[1].shape = {-1, 3};
+              m.tensors[1].symbols = {"N", ""};
+            }),
+            not_packable);
+  EXPECT_EQ(PackedErrorAfter([](ModelSpec& m) {
+              m.tensors[2].packed = m.tensors[1].packed;
+              m.tensors[2].bytes = 3;
+            }),
+            "'m.kiln': tensor 2 ('y'): packed constant: needs an f32 constant of static shape "
+            "without quant, and i8, u8, i4 or u4 codes with quant");
+  // Where the codes are is checked as for any constant.
+  EXPECT_EQ(PackedErrorAfter([](ModelSpec& m) { m.tensors[1].offset = 64; }),
+            w + "constant bytes [64, 72) are outside the constant blob (64 bytes)");
 }
 
 TEST(ArtifactChecksTest, InputsAndOutputsLists) {

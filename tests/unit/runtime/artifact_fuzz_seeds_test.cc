@@ -87,6 +87,7 @@ std::vector<std::pair<std::string, ModelSpec>> Seeds() {
   return {{"tiny.kiln", test::TinyModel()},
           {"edge_chain.kiln", EdgeChain()},
           {"branches.kiln", Branches()},
+          {"packed.kiln", test::PackedModel()},
           {"empty.kiln", empty}};
 }
 

@@ -90,7 +90,18 @@ inline std::string ArtifactInvariantViolation(const Artifact& a) {
     if (static_cast<int>(tensor->dtype()) > static_cast<int>(artifact::DType::MAX)) return "dtype";
     if (tensor->shape() && tensor->shape()->size() > 8) return "rank";
     std::span<const uint8_t> c = a.ConstantBytes(t);
-    if (tensor->storage() == artifact::Storage::Constant) {
+    if (tensor->storage() == artifact::Storage::Constant && tensor->packed()) {
+      // The codes lie in the blob; ConstantBytes gives their f32 values, decoded at load.
+      int64_t count = 1;
+      for (int64_t d : *tensor->shape()) count *= d;
+      if (c.size() != static_cast<size_t>(count) * 4)
+        return "decoded size of tensor " + std::to_string(t);
+      const uint8_t* codes = m.constants() ? m.constants()->data() + tensor->offset() : file_begin;
+      if (tensor->bytes() > 0 && (codes < file_begin || codes + tensor->bytes() > file_end)) {
+        return "packed codes outside the file";
+      }
+      if (reinterpret_cast<uintptr_t>(c.data()) % 64 != 0 && !c.empty()) return "alignment";
+    } else if (tensor->storage() == artifact::Storage::Constant) {
       if (c.size() != tensor->bytes()) return "constant size of tensor " + std::to_string(t);
       if (!c.empty() && (c.data() < file_begin || c.data() + c.size() > file_end)) {
         return "constant bytes outside the file";

@@ -37,6 +37,12 @@ struct QuantSpec {
   std::vector<int64_t> zero_points = {};
 };
 
+// A packed constant's encoding (Tensor.packed).
+struct PackedSpec {
+  DType dtype = DType::I4;
+  std::optional<QuantSpec> quant = QuantSpec{.scales = {1.0f}};
+};
+
 struct TensorSpec {
   std::string name = {};
   DType dtype = DType::F32;
@@ -46,6 +52,7 @@ struct TensorSpec {
   uint64_t offset = 0;
   uint64_t bytes = 0;
   std::optional<QuantSpec> quant = {};
+  std::optional<PackedSpec> packed = {};
 };
 
 // One attribute; only the field of `kind` is normally set, but tests may set any.
@@ -117,19 +124,26 @@ inline std::vector<uint8_t> BuildFlatBuffer(const ModelSpec& spec) {
   auto strings = [&](const std::vector<std::string>& v) { return fbb.CreateVectorOfStrings(v); };
   auto keep = [&](const char* field) { return spec.omit.count(field) == 0; };
 
+  auto quant_table =
+      [&](const std::optional<QuantSpec>& q) -> flatbuffers::Offset<artifact::Quant> {
+    if (!q) return 0;
+    auto scales = fbb.CreateVector(q->scales);
+    auto zero_points = fbb.CreateVector(q->zero_points);
+    return artifact::CreateQuant(fbb, q->axis, q->block_size, scales, zero_points);
+  };
   std::vector<flatbuffers::Offset<artifact::Tensor>> tensors;
   for (const TensorSpec& t : spec.tensors) {
-    flatbuffers::Offset<artifact::Quant> quant = 0;
-    if (t.quant) {
-      auto scales = fbb.CreateVector(t.quant->scales);
-      auto zero_points = fbb.CreateVector(t.quant->zero_points);
-      quant = artifact::CreateQuant(fbb, t.quant->axis, t.quant->block_size, scales, zero_points);
+    flatbuffers::Offset<artifact::Quant> quant = quant_table(t.quant);
+    flatbuffers::Offset<artifact::Packed> packed = 0;
+    if (t.packed) {
+      flatbuffers::Offset<artifact::Quant> codes_quant = quant_table(t.packed->quant);
+      packed = artifact::CreatePacked(fbb, t.packed->dtype, codes_quant);
     }
     auto name = fbb.CreateString(t.name);
     auto shape = fbb.CreateVector(t.shape);
     StringList symbols = t.symbols.empty() ? 0 : strings(t.symbols);
     tensors.push_back(artifact::CreateTensor(fbb, name, t.dtype, shape, symbols, t.storage,
-                                             t.offset, t.bytes, quant));
+                                             t.offset, t.bytes, quant, packed));
   }
   std::vector<flatbuffers::Offset<artifact::Op>> ops;
   for (const OpSpec& op : spec.ops) {
@@ -264,6 +278,37 @@ inline ModelSpec TinyModel() {
   blob.insert(blob.end(), {0x01, 0xff, 0x7f, 0x80});
   m.constants = blob;
   m.metadata = {{"producer", "artifact_test_builder"}};
+  return m;
+}
+
+// A valid model whose weight is a packed constant (format version 3):
+//   y = matmul(x: f32[2,5], w)    w: f32[5,3] packed as i4, blocks of 2 along axis 0 (3 blocks
+//                                 per column: 9 scales), zero points; 15 codes in 8 bytes
+inline ModelSpec PackedModel() {
+  ModelSpec m;
+  m.graph_name = "packed";
+  m.tensors = {
+      {.name = "x", .shape = {2, 5}, .storage = Storage::Input},
+      {.name = "w",
+       .shape = {5, 3},
+       .storage = Storage::Constant,
+       .offset = 0,
+       .bytes = 8,
+       .packed = PackedSpec{.dtype = DType::I4,
+                            .quant = QuantSpec{.axis = 0,
+                                               .block_size = 2,
+                                               .scales = {0.5f, 0.25f, 1.0f, 0.125f, 2.0f, 0.75f,
+                                                          1.5f, 0.0625f, 3.0f},
+                                               .zero_points = {0, 1, -1, 2, 0, -8, 7, 0, 3}}}},
+      {.name = "y", .shape = {2, 3}, .offset = 0, .bytes = 24},
+  };
+  m.inputs = {0};
+  m.outputs = {2};
+  m.ops = {{.kernel = "matmul", .name = "MatMul_0", .inputs = {0, 1}, .outputs = {2}}};
+  m.arena_bytes = 64;
+  std::vector<uint8_t> blob = {0x10, 0x32, 0x54, 0x76, 0x98, 0xba, 0xdc, 0x0e};
+  blob.resize(64, 0);
+  m.constants = blob;
   return m;
 }
 

@@ -55,7 +55,7 @@ TEST_F(ArtifactSummaryTest, SummarizesHeaderSignatureOpsAndSizes) {
                                           bytes.size() / 1000, bytes.size() % 1000,
                                           bytes.size() / 1024.0)));
   EXPECT_THAT(text, HasSubstr(fmt::format(
-                        "checksum: ok ({:016x})\nformat version 2, target edge\n",
+                        "checksum: ok ({:016x})\nformat version 3, target edge\n",
                         rt::ArtifactChecksum(std::span(bytes).first(bytes.size() - 16)))));
   EXPECT_THAT(text, HasSubstr("compiler: kiln 0.1.0\n"));
   EXPECT_THAT(text, HasSubstr("source: fnv1a64:0123456789abcdef\n"));
@@ -87,6 +87,32 @@ TEST_F(ArtifactSummaryTest, LargeSizesReadEasily) {
   std::ostringstream out;
   ASSERT_TRUE(RunInspect({.input = Write("big.kiln", rt::test::BuildArtifact(spec))}, out).ok());
   EXPECT_THAT(out.str(), HasSubstr("arena: 3,145,733 bytes (3.0 MiB), alignment 64\n"));
+}
+
+TEST_F(ArtifactSummaryTest, PackedConstantsShowTheirEncoding) {
+  rt::test::ModelSpec spec = rt::test::PackedModel();
+  std::ostringstream out;
+  ASSERT_TRUE(RunInspect({.input = Write("packed.kiln", rt::test::BuildArtifact(spec))}, out).ok());
+  EXPECT_THAT(out.str(), HasSubstr("constants: 64 bytes\n"
+                                   "packed constants (decoded to f32 when loaded):\n"
+                                   "  w: f32[5,3] packed as i4 per_block axis=0 block_size=2 with "
+                                   "zero points, 8 bytes\n"));
+  spec.tensors[1].packed = rt::test::PackedSpec{
+      .dtype = rt::test::DType::U8, .quant = rt::test::QuantSpec{.axis = 1, .scales = {1, 2, 3}}};
+  spec.tensors[1].bytes = 15;
+  out.str("");
+  ASSERT_TRUE(RunInspect({.input = Write("axis.kiln", rt::test::BuildArtifact(spec))}, out).ok());
+  EXPECT_THAT(out.str(), HasSubstr("  w: f32[5,3] packed as u8 per_axis axis=1, 15 bytes\n"));
+  spec.tensors[1].packed->quant = rt::test::QuantSpec{.scales = {0.5f}};
+  out.str("");
+  ASSERT_TRUE(RunInspect({.input = Write("tensor.kiln", rt::test::BuildArtifact(spec))}, out).ok());
+  EXPECT_THAT(out.str(), HasSubstr("  w: f32[5,3] packed as u8 per_tensor, 15 bytes\n"));
+  // Without packed constants, no such section.
+  out.str("");
+  ASSERT_TRUE(
+      RunInspect({.input = Write("tiny.kiln", rt::test::BuildArtifact(rt::test::TinyModel()))}, out)
+          .ok());
+  EXPECT_THAT(out.str(), ::testing::Not(HasSubstr("packed")));
 }
 
 TEST_F(ArtifactSummaryTest, CorruptArtifactGivesTheLoadersOneLineError) {

@@ -1,0 +1,140 @@
+#include "passes/quantize/weight_only.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <unordered_map>
+#include <utility>
+
+#include "ir/context.h"
+#include "ir/tensor_data.h"
+#include "passes/match.h"
+#include "passes/quantize/error_stats.h"
+#include "passes/quantize/quantizable_op.h"
+#include "passes/quantize/weight_quant.h"
+
+namespace kiln::quant {
+namespace {
+
+std::string Where(const ir::Op& op) {
+  return op.name().empty() ? fmt::format("node ({})", op.kind_name())
+                           : fmt::format("node '{}'", op.name());
+}
+
+// The axis a weight's reduction runs along: the other axis of a 2-D weight, none for a conv.
+std::optional<int> ReductionAxis(const ir::Op& op, const QuantizableOp& roles) {
+  if (op.kind() == ir::OpKind::kConv) return std::nullopt;
+  return 1 - roles.weight_axis;
+}
+
+WeightQuantOptions GroupsFor(const ir::Op& op, const QuantizableOp& roles,
+                             std::span<const int64_t> shape, const WeightOnlyOptions& options) {
+  WeightQuantOptions groups{.bits = options.bits, .axis = roles.weight_axis, .search_scale = true};
+  std::optional<int> k = ReductionAxis(op, roles);
+  if (options.block_size > 0 && k && shape[*k] >= options.block_size) {
+    groups.axis = *k;
+    groups.block_size = options.block_size;
+  }
+  return groups;
+}
+
+std::string GroupingText(const WeightQuantOptions& groups) {
+  if (groups.block_size == 0) return fmt::format("per channel (axis {})", groups.axis);
+  return fmt::format("blocks of {} along axis {}", groups.block_size, groups.axis);
+}
+
+class WeightOnlyWriter {
+ public:
+  WeightOnlyWriter(ir::Graph& graph, const WeightOnlyOptions& options)
+      : graph_(graph), options_(options) {}
+
+  Expected<WeightOnlyReport> Run() {
+    for (ir::Op* op : graph_.OpList()) {
+      std::optional<QuantizableOp> roles = AnalyzeQuantizable(*op);
+      if (!roles || roles->weight < 0) continue;
+      if (Status s = Quantize(*op, *roles); !s.ok()) return s;
+    }
+    // The float weights nothing reads any more.
+    bool erased = false;
+    for (ir::Value* w : replaced_) {
+      if (!w->has_uses() && w->graph() == &graph_) {
+        graph_.EraseConstant(w);
+        erased = true;
+      }
+    }
+    if (erased) graph_.PrunePool();
+    return std::move(report_);
+  }
+
+ private:
+  Status Quantize(ir::Op& op, const QuantizableOp& roles) {
+    ir::Value* w = op.operand(roles.weight);
+    // A weight several ops share is quantized once (with the first op's grouping).
+    if (auto it = replacement_.find(w); it != replacement_.end()) {
+      op.SetOperand(roles.weight, it->second);
+      return Status::Ok();
+    }
+    std::optional<std::vector<float>> values = FloatConstant(w);
+    if (!values) return Status::Error(Where(op) + ": the weight is not a float constant");
+    if (static_cast<int64_t>(values->size()) < std::max<int64_t>(options_.min_size, 1)) {
+      return Status::Ok();
+    }
+    const std::vector<int64_t> shape = w->type()->shape().static_sizes();
+    const WeightQuantOptions groups = GroupsFor(op, roles, shape, options_);
+    Expected<QuantizedWeight> q = QuantizeWeight(*values, shape, groups);
+    if (!q) return Status::Error(Where(op) + ": weight: " + q.error().message());
+    Expected<std::vector<float>> back = DequantizeWeight(*q, shape, groups);
+    if (!back) return Status::Error(Where(op) + ": weight: " + back.error().message());
+    ErrorStats error;
+    error.Add(*values, *back);
+
+    const auto elements = static_cast<int64_t>(values->size());
+    const auto packed = static_cast<int64_t>(q->data.size() + q->scales.size() * sizeof(float));
+    report_.layers.push_back({.node = op.name(),
+                              .kind = std::string(op.kind_name()),
+                              .grouping = GroupingText(groups),
+                              .elements = elements,
+                              .float_bytes = elements * 4,
+                              .packed_bytes = packed,
+                              .sqnr_db = error.sqnr_db()});
+    report_.float_bytes += elements * 4;
+    report_.packed_bytes += packed;
+
+    ir::Context& ctx = graph_.context();
+    const ir::ScalarType scalar = options_.bits == 4 ? ir::ScalarType::kI4 : ir::ScalarType::kI8;
+    const ir::TensorType* type = ctx.GetType(
+        scalar, w->type()->shape(), ToQuantSpec(*q, static_cast<int>(shape.size()), groups));
+    const std::string name = w->constant() ? w->constant()->name : std::string("weight");
+    ir::Value* codes = graph_.AddConstant(type, ir::TensorData::FromBytes(std::move(q->data)),
+                                          name + ".q" + std::to_string(options_.bits));
+    ir::Op* dq = graph_.CreateOp(ir::OpKind::kDequantize, {codes}, {w->type()}, {}, &op);
+    if (!op.name().empty()) dq->set_name(op.name() + "/dequantize_weight");
+    op.SetOperand(roles.weight, dq->result(0));
+    replacement_.emplace(w, dq->result(0));
+    replaced_.push_back(w);
+    return Status::Ok();
+  }
+
+  ir::Graph& graph_;
+  const WeightOnlyOptions& options_;
+  WeightOnlyReport report_;
+  std::unordered_map<const ir::Value*, ir::Value*> replacement_;  // float weight -> dequantized
+  std::vector<ir::Value*> replaced_;  // the same float weights, in the order quantized
+};
+
+}  // namespace
+
+Expected<WeightOnlyReport> QuantizeWeightsOnly(ir::Graph& graph, const WeightOnlyOptions& options) {
+  if (options.bits != 4 && options.bits != 8) {
+    return Status::Error(
+        fmt::format("weight-only quantization: {} bits, expected 4 or 8", options.bits));
+  }
+  if (options.block_size < 0 || options.block_size == 1 || options.block_size % 2 != 0) {
+    return Status::Error(fmt::format(
+        "weight-only quantization: block size {}, expected 0 (per channel) or an even size",
+        options.block_size));
+  }
+  return WeightOnlyWriter(graph, options).Run();
+}
+
+}  // namespace kiln::quant

@@ -1,0 +1,56 @@
+// Weight-only quantization (`--quantize int4-weight` / `int8-weight`):
+// the float weight constant of each conv, gemm, linear and matmul (the ops and weight roles of
+// quantizable_op.h) becomes dequantize(@w.q) of a constant of i4 or i8 codes, rounded to nearest
+// with each group's scale searched for the least squared error (weight_quant.h); activations and
+// biases stay float, so no calibration data is needed. The artifact keeps the codes packed (4 bits:
+// two per byte) and the runtime decodes them to f32 once when the model loads (docs/artifact.md,
+// "Packed constants"): the file shrinks, the kernels run in float.
+//
+// Groups: gemm, linear and matmul weights get one scale per block of `block_size` consecutive
+// elements along their reduction axis K (per output channel when block_size is 0, or when K is
+// shorter than a block). Conv weights [O, I/g, kh, kw] always get one scale per output channel:
+// their reduction runs over I/g * kh * kw, which no single axis holds, and channels-last layouts
+// move axis 1 (docs/quantization.md).
+//
+//   Expected<WeightOnlyReport> r = QuantizeWeightsOnly(graph, {.bits = 4, .block_size = 32});
+//   r->packed_bytes;  r->layers[0].sqnr_db;
+//
+// Not a registered pass: like static int8 it changes the numbers, which no pass may
+// (tests/unit/passes/all_passes_test.cc); `kiln opt --quantize int4-weight` runs it.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "ir/graph.h"
+#include "ir/status.h"
+
+namespace kiln::quant {
+
+struct WeightOnlyOptions {
+  int bits = 4;          // 4 or 8, symmetric
+  int block_size = 32;   // 0: per output channel; else a multiple of 2, at least 2
+  int64_t min_size = 0;  // weights with fewer elements stay float
+};
+
+struct WeightOnlyLayer {
+  std::string node;
+  std::string kind;
+  std::string grouping;  // "per channel (axis 0)" or "blocks of 32 along axis 1"
+  int64_t elements = 0;
+  int64_t float_bytes = 0;   // 4 per element
+  int64_t packed_bytes = 0;  // codes, scales
+  double sqnr_db = 0;        // of the dequantized weights against the float ones
+};
+
+struct WeightOnlyReport {
+  std::vector<WeightOnlyLayer> layers;  // in program order
+  int64_t float_bytes = 0;
+  int64_t packed_bytes = 0;
+};
+
+// Fails on bad options or a weight that is not finite, naming the node.
+Expected<WeightOnlyReport> QuantizeWeightsOnly(ir::Graph& graph, const WeightOnlyOptions& options);
+
+}  // namespace kiln::quant

@@ -1,0 +1,140 @@
+// Weight-only quantization (passes/quantize/weight_only.h): which weights, which groups, the
+// sizes it reports, and the numbers on the reference runtime against the float graph.
+#include "passes/quantize/weight_only.h"
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+
+#include "passes/match.h"
+#include "tests/unit/passes/rewrite_numerics.h"
+
+namespace kiln {
+namespace {
+
+using quant::QuantizeWeightsOnly;
+using quant::WeightOnlyReport;
+using testing::ParseOrDie;
+using testing::SameOutputs;
+using testing::Values;
+
+// conv [8,4,3,3] -> reshape -> matmul [32, 6] (K = 32: two blocks of 16) -> gemm [5, 6]
+// (trans_b; K = 6, shorter than a block).
+std::string Model() {
+  return "graph @g(%x: f32[N,4,2,2]) -> (f32[N,5]) {\n"
+         "  %w = const @w : f32[8,4,3,3]\n"
+         "  %b = const @b : f32[8]\n"
+         "  %s = const @s : i64[2]\n"
+         "  %wm = const @wm : f32[32,6]\n"
+         "  %wg = const @wg : f32[5,6]\n"
+         "  %c = conv(%x, %w, %b) {pads=[1,1,1,1]} : f32[N,8,2,2] loc(\"Conv\")\n"
+         "  %f = reshape(%c, %s) : f32[N,32]\n"
+         "  %m = matmul(%f, %wm) : f32[N,6] loc(\"MatMul\")\n"
+         "  %y = gemm(%m, %wg) {trans_b=1} : f32[N,5] loc(\"Gemm\")\n"
+         "  return %y\n}\nconstants {\n"
+         "  @w = " +
+         Values(288, 3) + "\n  @b = " + Values(8, 4) +
+         "\n  @s = [-1, 32]\n  @wm = " + Values(192, 5) + "\n  @wg = " + Values(30, 6) + "\n}\n";
+}
+
+struct Quantized {
+  std::unique_ptr<ir::Graph> original, graph;
+  WeightOnlyReport report;
+};
+
+Quantized Quantize(ir::Context& ctx, const std::string& kir, quant::WeightOnlyOptions options) {
+  Quantized q{.original = ParseOrDie(kir, ctx), .graph = ParseOrDie(kir, ctx), .report = {}};
+  Expected<WeightOnlyReport> r = QuantizeWeightsOnly(*q.graph, options);
+  EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message());
+  if (r.ok()) q.report = *r;
+  return q;
+}
+
+const ir::TensorType* CodesOf(const ir::Op& op) {
+  const ir::Op* dq = op.operand(1)->producer();
+  if (dq == nullptr || dq->kind() != ir::OpKind::kDequantize) return nullptr;
+  return dq->operand(0)->is_constant() ? dq->operand(0)->type() : nullptr;
+}
+
+TEST(WeightOnlyTest, Int4GroupsAlongTheReductionAxis) {
+  ir::Context ctx;
+  Quantized q = Quantize(ctx, Model(), {.bits = 4, .block_size = 16});
+  ASSERT_EQ(q.report.layers.size(), 3u);
+  EXPECT_EQ(q.report.layers[0].grouping, "per channel (axis 0)");
+  EXPECT_EQ(q.report.layers[1].grouping, "blocks of 16 along axis 0");
+  EXPECT_EQ(q.report.layers[2].grouping, "per channel (axis 0)");
+  for (const ir::Op* op : q.graph->ops()) {
+    if (op->kind() != ir::OpKind::kConv && op->kind() != ir::OpKind::kMatMul &&
+        op->kind() != ir::OpKind::kGemm) {
+      continue;
+    }
+    const ir::TensorType* codes = CodesOf(*op);
+    ASSERT_NE(codes, nullptr) << op->kind_name();
+    EXPECT_EQ(codes->scalar(), ir::ScalarType::kI4);
+    ASSERT_TRUE(codes->quant());
+    if (op->kind() == ir::OpKind::kMatMul) {
+      EXPECT_EQ(codes->quant()->granularity, ir::QuantGranularity::kPerBlock);
+      EXPECT_EQ(codes->quant()->scales.size(), 2u * 6u);  // K 32 / 16 blocks x N 6
+    }
+  }
+  // 288 + 192 + 30 weights: codes two a byte, one f32 scale per group (8 + 12 + 5).
+  EXPECT_EQ(q.report.float_bytes, (288 + 192 + 30) * 4);
+  EXPECT_EQ(q.report.packed_bytes, 144 + 96 + 15 + (8 + 12 + 5) * 4);
+  EXPECT_EQ(q.graph->num_constants(), 5) << "codes x3, bias, reshape shape; the f32 weights go";
+
+  // 4-bit weights move the output, a little.
+  EXPECT_TRUE(SameOutputs(*q.original, *q.graph, {.max_rel_error = 0.15, .min_cosine = 0.99}));
+  EXPECT_FALSE(SameOutputs(*q.original, *q.graph, {.max_rel_error = 1e-4, .min_cosine = 0.9999}))
+      << "int4 weights left the outputs unchanged";
+}
+
+TEST(WeightOnlyTest, EightBitsAreCloserThanFour) {
+  ir::Context ctx;
+  Quantized q4 = Quantize(ctx, Model(), {.bits = 4, .block_size = 0});
+  Quantized q8 = Quantize(ctx, Model(), {.bits = 8, .block_size = 0});
+  ASSERT_EQ(q4.report.layers.size(), 3u);
+  ASSERT_EQ(q8.report.layers.size(), 3u);
+  for (size_t i = 0; i < 3; ++i) {
+    // Each bit is worth about 6 dB: four more bits about 24.
+    EXPECT_GT(q8.report.layers[i].sqnr_db, q4.report.layers[i].sqnr_db + 18)
+        << q8.report.layers[i].node;
+    EXPECT_EQ(q8.report.layers[i].grouping,
+              "per channel (axis " + std::string(i == 1 ? "1" : "0") + ")");
+  }
+  EXPECT_TRUE(SameOutputs(*q8.original, *q8.graph, {.max_rel_error = 0.01, .min_cosine = 0.9999}));
+}
+
+TEST(WeightOnlyTest, SharedWeightIsQuantizedOnce) {
+  const std::string kir =
+      "graph @g(%x: f32[N,6]) -> (f32[N,6]) {\n"
+      "  %w = const @w : f32[6,6]\n"
+      "  %a = matmul(%x, %w) : f32[N,6]\n"
+      "  %y = matmul(%a, %w) : f32[N,6]\n  return %y\n}\nconstants {\n  @w = " +
+      Values(36, 2) + "\n}\n";
+  ir::Context ctx;
+  Quantized q = Quantize(ctx, kir, {.bits = 4, .block_size = 0});
+  ASSERT_EQ(q.report.layers.size(), 1u);
+  std::vector<const ir::Value*> weights;
+  for (const ir::Op* op : q.graph->ops()) {
+    if (op->kind() == ir::OpKind::kMatMul) weights.push_back(op->operand(1));
+  }
+  ASSERT_EQ(weights.size(), 2u);
+  EXPECT_EQ(weights[0], weights[1]);
+  EXPECT_EQ(q.graph->num_constants(), 1);
+}
+
+TEST(WeightOnlyTest, BadOptionsAreErrors) {
+  ir::Context ctx;
+  std::unique_ptr<ir::Graph> g = ParseOrDie(Model(), ctx);
+  Expected<WeightOnlyReport> r = QuantizeWeightsOnly(*g, {.bits = 2});
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().message(), "weight-only quantization: 2 bits, expected 4 or 8");
+  r = QuantizeWeightsOnly(*g, {.bits = 4, .block_size = 3});
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().message(),
+            "weight-only quantization: block size 3, expected 0 (per channel) or an even size");
+}
+
+}  // namespace
+}  // namespace kiln
