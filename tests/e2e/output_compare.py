@@ -62,3 +62,17 @@ def compare(label, actual, expected, min_cosine, max_rel_err):
         print(f"{'PASS' if good else 'FAIL'} {label} {name} {list(expected[name].shape)}: "
               f"cosine {cos:.9f} (>= {min_cosine}), max rel err {rel:.2e} (<= {max_rel_err:.0e})")
     return ok
+
+
+def run_in_chunks(kiln, model, images, work, chunk=1000):
+    """`kiln run` of `model` on the .npy `images` in chunks of `chunk` rows (an artifact's arena
+    grows with the batch); the only output, concatenated."""
+    x = np.load(images)
+    parts = []
+    for start in range(0, len(x), chunk):
+        part, out = os.path.join(work, "chunk.npy"), os.path.join(work, "chunk_out")
+        np.save(part, x[start:start + chunk])
+        run([kiln, "run", model, "--input", part, "--output-dir", out, "--threads", "2",
+             "--quiet"])
+        parts.append(only_output(out))
+    return np.concatenate(parts)

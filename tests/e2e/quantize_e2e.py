@@ -27,7 +27,7 @@ import sys
 
 import numpy as np
 
-from output_compare import only_output, run
+from output_compare import only_output, run, run_in_chunks
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 RUN_MODEL_JS = os.path.join(ROOT, "tests", "oracle", "run_model.js")
@@ -60,15 +60,7 @@ def run_compiled_int8(args, images, work):
         run([args.kiln, "compile", args.model, "--target", args.target, "--quantize", "int8",
              "--calib", args.calib, "--quiet", "-o", a])
     same = filecmp.cmp(*artifacts, shallow=False)
-    x = np.load(images)
-    chunks = []
-    for start in range(0, len(x), 1000):
-        part, out = os.path.join(work, "chunk.npy"), os.path.join(work, "compiled_out")
-        np.save(part, x[start:start + 1000])
-        run([args.kiln, "run", artifacts[0], "--input", part, "--output-dir", out, "--threads",
-             "2", "--quiet"])
-        chunks.append(only_output(out))
-    return same, np.concatenate(chunks)
+    return same, run_in_chunks(args.kiln, artifacts[0], images, work)
 
 
 def main():

@@ -24,23 +24,10 @@ import sys
 
 import numpy as np
 
-from output_compare import only_output, run
+from output_compare import only_output, run, run_in_chunks
 
 MIN_COSINE = 0.999999
 MAX_REL_ERR = 1e-4
-
-
-def run_chunks(kiln, model, images, work):
-    """Runs `model` on the images in chunks of 1000 (the arena grows with the batch)."""
-    x = np.load(images)
-    chunks = []
-    for start in range(0, len(x), 1000):
-        part, out = os.path.join(work, "chunk.npy"), os.path.join(work, "chunk_out")
-        np.save(part, x[start:start + 1000])
-        run([kiln, "run", model, "--input", part, "--output-dir", out, "--threads", "2",
-             "--quiet"])
-        chunks.append(only_output(out))
-    return np.concatenate(chunks)
 
 
 def main():
@@ -97,7 +84,7 @@ def main():
     f_size, q_size = os.path.getsize(f_art), os.path.getsize(q_arts[0])
     check(q_size < f_size, f"artifact {q_size} bytes vs float {f_size} ({q_size / f_size:.3f}x)")
 
-    c_logits = run_chunks(args.kiln, q_arts[0], images, work)
+    c_logits = run_in_chunks(args.kiln, q_arts[0], images, work)
     c_acc = 100.0 * np.mean(np.argmax(c_logits, 1) == labels)
     check(f_acc - c_acc <= args.max_drop,
           f"top-1 of the {args.target} runtime: {c_acc:.2f}% vs float {f_acc:.2f}%, drop "
