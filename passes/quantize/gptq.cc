@@ -39,7 +39,15 @@ float ToFloat(double v) {
   return static_cast<float>(std::clamp(v, -kMax, kMax));
 }
 
-// The GPTQ loop over the dead-column-cleaned weights `w` with U = chol(H^-1, upper).
+// FitGroupParams of a group of the double-precision working weights.
+template <typename Values>
+GroupQuantParams FitGroup(const Values& values, const WeightQuantOptions& options) {
+  std::vector<float> group(values.size());
+  for (int64_t i = 0; i < values.size(); ++i) group[i] = ToFloat(values(i));
+  return FitGroupParams(group, options);
+}
+
+// The GPTQ loop over the weights `w` with U = chol(H^-1, upper).
 std::vector<int32_t> QuantizeColumns(Eigen::MatrixXd w, const Eigen::MatrixXd& u,
                                      const WeightQuantOptions& options, int64_t column_block,
                                      std::vector<GroupQuantParams>& params) {
@@ -47,9 +55,7 @@ std::vector<int32_t> QuantizeColumns(Eigen::MatrixXd w, const Eigen::MatrixXd& u
   const int64_t block = options.block_size;
   const int64_t blocks = block == 0 ? 1 : (k + block - 1) / block;
   if (block == 0) {
-    for (int64_t r = 0; r < n; ++r) {
-      params[r] = ChooseGroupParams(w.row(r).minCoeff(), w.row(r).maxCoeff(), options);
-    }
+    for (int64_t r = 0; r < n; ++r) params[r] = FitGroup(w.row(r), options);
   } else {
     column_block = (column_block + block - 1) / block * block;
   }
@@ -63,9 +69,7 @@ std::vector<int32_t> QuantizeColumns(Eigen::MatrixXd w, const Eigen::MatrixXd& u
       if (block != 0 && c % block == 0) {
         const int64_t width = std::min(block, k - c);  // within this column block
         for (int64_t r = 0; r < n; ++r) {
-          auto group = w1.row(r).segment(i, width);
-          params[r * blocks + c / block] =
-              ChooseGroupParams(group.minCoeff(), group.maxCoeff(), options);
+          params[r * blocks + c / block] = FitGroup(w1.row(r).segment(i, width), options);
         }
       }
       for (int64_t r = 0; r < n; ++r) {
@@ -89,15 +93,30 @@ std::vector<int32_t> QuantizeColumns(Eigen::MatrixXd w, const Eigen::MatrixXd& u
 HessianAccumulator::HessianAccumulator(int64_t k) : k_(k), sum_(Eigen::MatrixXd::Zero(k, k)) {}
 
 Status HessianAccumulator::Add(std::span<const float> rows, int64_t num_rows) {
-  if (num_rows < 0 || static_cast<int64_t>(rows.size()) != num_rows * k_) {
-    return Status::Error("hessian: " + std::to_string(rows.size()) + " values for " +
-                         std::to_string(num_rows) + " rows of " + std::to_string(k_));
+  return AddSamples(rows, num_rows, /*as_columns=*/false);
+}
+
+Status HessianAccumulator::AddColumns(std::span<const float> columns, int64_t num_columns) {
+  return AddSamples(columns, num_columns, /*as_columns=*/true);
+}
+
+Status HessianAccumulator::AddSamples(std::span<const float> values, int64_t count,
+                                      bool as_columns) {
+  if (count < 0 || static_cast<int64_t>(values.size()) != count * k_) {
+    return Status::Error("hessian: " + std::to_string(values.size()) + " values for " +
+                         std::to_string(count) + " samples of " + std::to_string(k_));
   }
-  if (!AllFinite(rows)) return Status::Error("hessian: a calibration value is not finite");
-  const Eigen::MatrixXd x = Eigen::Map<const RowMajorF>(rows.data(), num_rows, k_).cast<double>();
-  // Lower triangle only; hessian() mirrors it, so H is exactly symmetric.
-  sum_.selfadjointView<Eigen::Lower>().rankUpdate(x.transpose());
-  count_ += num_rows;
+  if (!AllFinite(values)) return Status::Error("hessian: a calibration value is not finite");
+  // xt: [K, count], one sample per column. Lower triangle only; hessian() mirrors it, so H is
+  // exactly symmetric.
+  Eigen::MatrixXd xt;
+  if (as_columns) {
+    xt = Eigen::Map<const RowMajorF>(values.data(), k_, count).cast<double>();
+  } else {
+    xt = Eigen::Map<const RowMajorF>(values.data(), count, k_).cast<double>().transpose();
+  }
+  sum_.selfadjointView<Eigen::Lower>().rankUpdate(xt);
+  count_ += count;
   return Status::Ok();
 }
 
@@ -145,10 +164,7 @@ Expected<GptqResult> QuantizeWeightGptq(std::span<const float> w, int64_t n, int
   Eigen::MatrixXd h = hessian;
   Eigen::MatrixXd weights = Eigen::Map<const RowMajorF>(w.data(), n, k).cast<double>();
   for (int64_t i = 0; i < k; ++i) {
-    if (h(i, i) == 0) {  // an input that was zero on every calibration row
-      h(i, i) = 1;
-      weights.col(i).setZero();
-    }
+    if (h(i, i) == 0) h(i, i) = 1;  // an input that was zero on every calibration row
   }
 
   std::optional<Eigen::MatrixXd> u;

@@ -8,10 +8,11 @@
 // Groups and scales are those of QuantizeWeight on the [N, K] view: per output row (axis 0), or
 // per block of block_size along K (axis 1). Per-row scales come from the weights before any
 // update; a block's scale is chosen when the algorithm enters the block, from the
-// error-updated weights (GPTQ's group-wise variant). Inputs that were zero on every
-// calibration row (H_ii = 0) are dead: their weights are zeroed (before choosing scales, so
-// they cannot widen them) and H_ii set to 1, as in the paper. If H is not positive definite
-// even after damping, the result is round-to-nearest and says so.
+// error-updated weights (GPTQ's group-wise variant); both by FitGroupParams, so `search_scale`
+// applies. An input that was zero on every calibration row (H_ii = 0) gets H_ii = 1: its
+// weights are rounded to nearest and pass no error on, and they stay (the paper zeroes them, but
+// an input never seen on a small calibration set may well be live on real data). If H is not
+// positive definite even after damping, the result is round-to-nearest and says so.
 //
 //   HessianAccumulator acc(k);
 //   for (const Batch& b : calibration) acc.Add(b.rows, b.num_rows);   // rows: [num_rows, K]
@@ -36,6 +37,8 @@ class HessianAccumulator {
   // rows: [num_rows, K] row-major. Fails (and adds nothing) on a size mismatch or a
   // non-finite value.
   Status Add(std::span<const float> rows, int64_t num_rows);
+  // The same for samples stored as columns: [K, num_columns] row-major (an im2col matrix).
+  Status AddColumns(std::span<const float> columns, int64_t num_columns);
 
   int64_t k() const { return k_; }
   int64_t count() const { return count_; }
@@ -43,6 +46,8 @@ class HessianAccumulator {
   Eigen::MatrixXd hessian() const;
 
  private:
+  Status AddSamples(std::span<const float> values, int64_t count, bool as_columns);
+
   int64_t k_;
   int64_t count_ = 0;
   Eigen::MatrixXd sum_;  // X^T X

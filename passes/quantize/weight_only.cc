@@ -4,12 +4,14 @@
 
 #include <algorithm>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 
 #include "ir/context.h"
 #include "ir/tensor_data.h"
 #include "passes/match.h"
 #include "passes/quantize/error_stats.h"
+#include "passes/quantize/layer_gptq.h"
 #include "passes/quantize/quantizable_op.h"
 #include "passes/quantize/weight_quant.h"
 
@@ -48,7 +50,22 @@ class WeightOnlyWriter {
   WeightOnlyWriter(ir::Graph& graph, const WeightOnlyOptions& options)
       : graph_(graph), options_(options) {}
 
-  Expected<WeightOnlyReport> Run() {
+  // The ops whose weights Run quantizes (the first reader of a shared weight), each with a
+  // Hessian shape GPTQ can use.
+  std::vector<const ir::Op*> GptqLayers() const {
+    std::vector<const ir::Op*> ops;
+    std::unordered_set<const ir::Value*> seen;
+    for (ir::Op* op : graph_.OpList()) {
+      std::optional<QuantizableOp> roles = AnalyzeQuantizable(*op);
+      if (!roles || roles->weight != 1 || !seen.insert(op->operand(1)).second) continue;
+      if (op->operand(1)->type()->shape().num_elements().value_or(0) < options_.min_size) continue;
+      if (HessianShapeOf(*op)) ops.push_back(op);
+    }
+    return ops;
+  }
+
+  Expected<WeightOnlyReport> Run(const LayerHessians* hessians) {
+    hessians_ = hessians;
     for (ir::Op* op : graph_.OpList()) {
       std::optional<QuantizableOp> roles = AnalyzeQuantizable(*op);
       if (!roles || roles->weight < 0) continue;
@@ -67,6 +84,16 @@ class WeightOnlyWriter {
   }
 
  private:
+  // Null without calibration, or when some group saw no calibration row.
+  const std::vector<HessianAccumulator>* HessiansOf(const ir::Op& op) const {
+    const std::vector<HessianAccumulator>* h = hessians_ ? hessians_->Find(&op) : nullptr;
+    if (h == nullptr) return nullptr;
+    for (const HessianAccumulator& group : *h) {
+      if (group.count() == 0) return nullptr;
+    }
+    return h;
+  }
+
   Status Quantize(ir::Op& op, const QuantizableOp& roles) {
     ir::Value* w = op.operand(roles.weight);
     // A weight several ops share is quantized once (with the first op's grouping).
@@ -81,12 +108,28 @@ class WeightOnlyWriter {
     }
     const std::vector<int64_t> shape = w->type()->shape().static_sizes();
     const WeightQuantOptions groups = GroupsFor(op, roles, shape, options_);
-    Expected<QuantizedWeight> q = QuantizeWeight(*values, shape, groups);
+    const LayerWeightForm form{.conv = op.kind() == ir::OpKind::kConv,
+                               .weight_axis = roles.weight_axis};
+    const std::vector<HessianAccumulator>* hessians = HessiansOf(op);
+    std::string method = "round to nearest";
+    Expected<QuantizedWeight> q = QuantizedWeight{};
+    if (hessians != nullptr) {
+      Expected<LayerGptq> gptq = QuantizeLayerGptq(*values, shape, form, groups, *hessians);
+      if (!gptq) return Status::Error(Where(op) + ": weight: " + gptq.error().message());
+      method = gptq->fell_back_to_rtn ? "round to nearest (GPTQ: H not positive definite)" : "GPTQ";
+      q = std::move(gptq->weight);
+    } else {
+      q = QuantizeWeight(*values, shape, groups);
+    }
     if (!q) return Status::Error(Where(op) + ": weight: " + q.error().message());
     Expected<std::vector<float>> back = DequantizeWeight(*q, shape, groups);
     if (!back) return Status::Error(Where(op) + ": weight: " + back.error().message());
     ErrorStats error;
     error.Add(*values, *back);
+    std::optional<double> output_sqnr;
+    if (hessians != nullptr) {
+      output_sqnr = LayerOutputSqnrDb(*values, *back, shape, form, *hessians);
+    }
 
     const auto elements = static_cast<int64_t>(values->size());
     const auto packed = static_cast<int64_t>(q->data.size() + q->scales.size() * sizeof(float));
@@ -96,7 +139,9 @@ class WeightOnlyWriter {
                               .elements = elements,
                               .float_bytes = elements * 4,
                               .packed_bytes = packed,
-                              .sqnr_db = error.sqnr_db()});
+                              .sqnr_db = error.sqnr_db(),
+                              .method = method,
+                              .output_sqnr_db = output_sqnr});
     report_.float_bytes += elements * 4;
     report_.packed_bytes += packed;
 
@@ -117,6 +162,7 @@ class WeightOnlyWriter {
 
   ir::Graph& graph_;
   const WeightOnlyOptions& options_;
+  const LayerHessians* hessians_ = nullptr;
   WeightOnlyReport report_;
   std::unordered_map<const ir::Value*, ir::Value*> replacement_;  // float weight -> dequantized
   std::vector<ir::Value*> replaced_;  // the same float weights, in the order quantized
@@ -124,7 +170,9 @@ class WeightOnlyWriter {
 
 }  // namespace
 
-Expected<WeightOnlyReport> QuantizeWeightsOnly(ir::Graph& graph, const WeightOnlyOptions& options) {
+Expected<WeightOnlyReport> QuantizeWeightsOnly(ir::Graph& graph, const WeightOnlyOptions& options,
+                                               CalibrationSource* calibration,
+                                               const LayerHessianOptions& hessian_options) {
   if (options.bits != 4 && options.bits != 8) {
     return Status::Error(
         fmt::format("weight-only quantization: {} bits, expected 4 or 8", options.bits));
@@ -134,7 +182,13 @@ Expected<WeightOnlyReport> QuantizeWeightsOnly(ir::Graph& graph, const WeightOnl
         "weight-only quantization: block size {}, expected 0 (per channel) or an even size",
         options.block_size));
   }
-  return WeightOnlyWriter(graph, options).Run();
+  WeightOnlyWriter writer(graph, options);
+  if (calibration == nullptr) return writer.Run(nullptr);
+  const std::vector<const ir::Op*> layers = writer.GptqLayers();
+  Expected<LayerHessians> hessians =
+      CollectLayerHessians(graph, layers, *calibration, hessian_options);
+  if (!hessians) return hessians.error();
+  return writer.Run(&*hessians);
 }
 
 }  // namespace kiln::quant

@@ -15,16 +15,25 @@
 //   Expected<WeightOnlyReport> r = QuantizeWeightsOnly(graph, {.bits = 4, .block_size = 32});
 //   r->packed_bytes;  r->layers[0].sqnr_db;
 //
+// With calibration data, each weight is rounded by GPTQ instead (passes/quantize/gptq.h): the
+// reference runtime runs the float graph over the samples to build every layer's input Hessian
+// (layer_hessian.h), and rounding errors are compensated along the reduction axis, where they
+// cancel in the layer's output. Same groups, same storage. The report then also gives each
+// layer's output SQNR on the calibration inputs, 10 log10(tr(W H W^T) / tr(dW H dW^T)).
+//
 // Not a registered pass: like static int8 it changes the numbers, which no pass may
 // (tests/unit/passes/all_passes_test.cc); `kiln opt --quantize int4-weight` runs it.
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "ir/graph.h"
 #include "ir/status.h"
+#include "passes/quantize/calibration.h"
+#include "passes/quantize/layer_hessian.h"
 
 namespace kiln::quant {
 
@@ -39,9 +48,11 @@ struct WeightOnlyLayer {
   std::string kind;
   std::string grouping;  // "per channel (axis 0)" or "blocks of 32 along axis 1"
   int64_t elements = 0;
-  int64_t float_bytes = 0;   // 4 per element
-  int64_t packed_bytes = 0;  // codes, scales
-  double sqnr_db = 0;        // of the dequantized weights against the float ones
+  int64_t float_bytes = 0;               // 4 per element
+  int64_t packed_bytes = 0;              // codes, scales
+  double sqnr_db = 0;                    // of the dequantized weights against the float ones
+  std::string method;                    // "round to nearest" or "GPTQ"
+  std::optional<double> output_sqnr_db;  // with calibration: of the layer's output (see above)
 };
 
 struct WeightOnlyReport {
@@ -50,7 +61,11 @@ struct WeightOnlyReport {
   int64_t packed_bytes = 0;
 };
 
-// Fails on bad options or a weight that is not finite, naming the node.
-Expected<WeightOnlyReport> QuantizeWeightsOnly(ir::Graph& graph, const WeightOnlyOptions& options);
+// Fails on bad options or a weight that is not finite, naming the node. With `calibration`
+// (batches of the graph's inputs), weights are rounded by GPTQ; errors in the data name the
+// batch.
+Expected<WeightOnlyReport> QuantizeWeightsOnly(ir::Graph& graph, const WeightOnlyOptions& options,
+                                               CalibrationSource* calibration = nullptr,
+                                               const LayerHessianOptions& hessians = {});
 
 }  // namespace kiln::quant

@@ -73,6 +73,10 @@ int64_t PackedBytes(int64_t count, int bits) { return bits == 8 ? count : (count
 constexpr int kScaleCandidates = 15;
 float Shrink(int c) { return 1.0f - 0.02f * static_cast<float>(c); }
 
+GroupQuantParams Candidate(GroupQuantParams p, int c) {
+  return {.scale = std::max(p.scale * Shrink(c), std::numeric_limits<float>::min())};
+}
+
 // Replaces each group's scale by the candidate (max|w| / qmax times a shrink factor) with the
 // smallest squared rounding error over the group; ties keep the larger scale.
 void SearchScales(std::span<const float> w, const GroupLayout& l, const WeightQuantOptions& options,
@@ -81,8 +85,7 @@ void SearchScales(std::span<const float> w, const GroupLayout& l, const WeightQu
   for (int64_t i = 0; i < l.num_elements; ++i) {
     const int64_t g = l.GroupOf(i);
     for (int c = 0; c < kScaleCandidates; ++c) {
-      const GroupQuantParams p{
-          .scale = std::max(params[g].scale * Shrink(c), std::numeric_limits<float>::min())};
+      const GroupQuantParams p = Candidate(params[g], c);
       const double d = DequantizeValue(QuantizeValue(w[i], p, options), p) - w[i];
       error[g * kScaleCandidates + c] += d * d;
     }
@@ -92,7 +95,7 @@ void SearchScales(std::span<const float> w, const GroupLayout& l, const WeightQu
     for (int c = 1; c < kScaleCandidates; ++c) {
       if (error[g * kScaleCandidates + c] < error[g * kScaleCandidates + best]) best = c;
     }
-    params[g].scale = std::max(params[g].scale * Shrink(best), std::numeric_limits<float>::min());
+    params[g] = Candidate(params[g], best);
   }
 }
 
@@ -124,6 +127,31 @@ GroupQuantParams ChooseGroupParams(double lo, double hi, const WeightQuantOption
     p.zero_point = static_cast<int32_t>(std::clamp<double>(zp, qmin, qmax));
   }
   return p;
+}
+
+GroupQuantParams FitGroupParams(std::span<const float> group, const WeightQuantOptions& options) {
+  double lo = 0, hi = 0;
+  for (float v : group) {
+    lo = std::min<double>(lo, v);
+    hi = std::max<double>(hi, v);
+  }
+  const GroupQuantParams range = ChooseGroupParams(lo, hi, options);
+  if (!options.search_scale || !options.symmetric) return range;
+  GroupQuantParams best = range;
+  double best_error = std::numeric_limits<double>::infinity();
+  for (int c = 0; c < kScaleCandidates; ++c) {
+    const GroupQuantParams p = Candidate(range, c);
+    double error = 0;
+    for (float v : group) {
+      const double d = DequantizeValue(QuantizeValue(v, p, options), p) - v;
+      error += d * d;
+    }
+    if (error < best_error) {
+      best_error = error;
+      best = p;
+    }
+  }
+  return best;
 }
 
 int32_t QuantizeValue(float w, GroupQuantParams p, const WeightQuantOptions& options) {

@@ -66,6 +66,11 @@ int32_t QuantMax(const WeightQuantOptions& options);
 // The grid for a group whose values lie in [lo, hi] (finite, lo <= hi).
 GroupQuantParams ChooseGroupParams(double lo, double hi, const WeightQuantOptions& options);
 
+// The grid for one group of values: ChooseGroupParams over their range, then, with
+// `search_scale` (symmetric), the candidate scale with the least squared error over them.
+// QuantizeWeight picks the same grid for a group holding the same values.
+GroupQuantParams FitGroupParams(std::span<const float> group, const WeightQuantOptions& options);
+
 // saturate(round_half_even(w / scale) + zero_point), the division in f32 as ref::Quantize does.
 int32_t QuantizeValue(float w, GroupQuantParams p, const WeightQuantOptions& options);
 // (q - zero_point) * scale in f32, as ref::Dequantize does.

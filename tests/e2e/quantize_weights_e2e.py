@@ -12,7 +12,8 @@
    decodes the same codes to the same f32 weights and computes in f32).
 
 Usage: quantize_weights_e2e.py --kiln BIN --model M.onnx --images IMG_DIR --target cloud
-                               --work DIR [--scheme int4-weight] [--max-drop 1.0]
+                               --work DIR [--scheme int4-weight] [--max-drop 1.0] [--calib DIR]
+With --calib, weights are rounded by GPTQ on that calibration data (both kiln commands).
 IMG_DIR holds image.npy and labels.npy (tools/models/fashion_mnist_to_npy.py).
 """
 import argparse
@@ -39,7 +40,9 @@ def main():
     p.add_argument("--work", required=True)
     p.add_argument("--scheme", default="int4-weight", choices=["int4-weight", "int8-weight"])
     p.add_argument("--max-drop", type=float, default=1.0, help="accuracy points")
+    p.add_argument("--calib", help="calibration folder: weights rounded by GPTQ")
     args = p.parse_args()
+    scheme = ["--quantize", args.scheme] + (["--calib", args.calib] if args.calib else [])
 
     work = args.work
     subprocess.run(["rm", "-rf", work], check=True)
@@ -53,7 +56,7 @@ def main():
 
     q_kir, q_kir2 = os.path.join(work, "q.kir"), os.path.join(work, "q2.kir")
     report = os.path.join(work, "report.json")
-    quantize = [args.kiln, "opt", args.model, "-O2", "--quantize", args.scheme]
+    quantize = [args.kiln, "opt", args.model, "-O2"] + scheme
     print(run(quantize + ["--report", report, "-o", q_kir]).stderr.strip())
     run(quantize + ["-o", q_kir2])
     check(filecmp.cmp(q_kir, q_kir2, shallow=False), "quantizing twice gives identical .kir bytes")
@@ -76,8 +79,8 @@ def main():
     q_arts = [os.path.join(work, f) for f in ("q.kiln", "q2.kiln")]
     run([args.kiln, "compile", args.model, "--target", args.target, "--quiet", "-o", f_art])
     for a in q_arts:
-        run([args.kiln, "compile", args.model, "--target", args.target, "--quantize", args.scheme,
-             "--quiet", "-o", a])
+        run([args.kiln, "compile", args.model, "--target", args.target] + scheme +
+            ["--quiet", "-o", a])
     check(filecmp.cmp(*q_arts, shallow=False),
           f"compiling for {args.target} with --quantize {args.scheme} twice gives identical "
           ".kiln bytes")

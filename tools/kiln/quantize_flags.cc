@@ -149,17 +149,21 @@ nlohmann::json WeightOnlyJson(const quant::WeightOnlyReport& r, const QuantizeFl
                       {"elements", l.elements},
                       {"float_bytes", l.float_bytes},
                       {"packed_bytes", l.packed_bytes},
-                      {"weight_sqnr_db", Number(l.sqnr_db)}});
+                      {"weight_sqnr_db", Number(l.sqnr_db)},
+                      {"method", l.method}});
+    if (l.output_sqnr_db) layers.back()["output_sqnr_db"] = Number(*l.output_sqnr_db);
   }
   return {{"scheme", flags.scheme},
           {"target", target},
           {"activations", "f32 (weight-only)"},
-          {"weights", fmt::format("s{} symmetric, rounded to nearest; {}", WeightBits(flags),
-                                  flags.weight_block > 0
-                                      ? fmt::format("blocks of {} along K for gemm/linear/matmul, "
-                                                    "per output channel for conv",
-                                                    flags.weight_block)
-                                      : std::string("per output channel"))},
+          {"weights",
+           fmt::format("s{} symmetric, {}; {}", WeightBits(flags),
+                       flags.calib.empty() ? "rounded to nearest" : "GPTQ on the calibration data",
+                       flags.weight_block > 0
+                           ? fmt::format("blocks of {} along K for gemm/linear/matmul, "
+                                         "per output channel for conv",
+                                         flags.weight_block)
+                           : std::string("per output channel"))},
           {"float_bytes", r.float_bytes},
           {"packed_bytes", r.packed_bytes},
           {"layers", layers}};
@@ -173,17 +177,22 @@ void PrintWeightOnlyTable(const quant::WeightOnlyReport& r, const QuantizeFlags&
       r.float_bytes > 0
           ? 100.0 * static_cast<double>(r.packed_bytes) / static_cast<double>(r.float_bytes)
           : 0.0);
-  // Worst weight SQNR first.
+  // Worst first: by output SQNR when calibrated (GPTQ trades weight SQNR for it), else weight.
+  auto rank = [](const quant::WeightOnlyLayer& l) { return l.output_sqnr_db.value_or(l.sqnr_db); };
   std::vector<const quant::WeightOnlyLayer*> order;
   for (const quant::WeightOnlyLayer& l : r.layers) order.push_back(&l);
   std::stable_sort(order.begin(), order.end(),
-                   [](const auto* a, const auto* b) { return a->sqnr_db < b->sqnr_db; });
-  err << fmt::format("{:<36} {:<8} {:<28} {:>12}\n", "layer (worst first)", "kind", "grouping",
-                     "weight SQNR");
+                   [&](const auto* a, const auto* b) { return rank(*a) < rank(*b); });
+  const bool calibrated = !r.layers.empty() && r.layers[0].output_sqnr_db.has_value();
+  err << fmt::format("{:<36} {:<8} {:<28} {:>12}{}\n", "layer (worst first)", "kind", "grouping",
+                     "weight SQNR", calibrated ? "  output SQNR  method" : "");
   const size_t shown = std::min<size_t>(order.size(), 12);
   for (size_t i = 0; i < shown; ++i) {
-    err << fmt::format("{:<36} {:<8} {:<28} {:>12}\n", ShortName(order[i]->node, 36),
-                       order[i]->kind, order[i]->grouping, Db(order[i]->sqnr_db));
+    const quant::WeightOnlyLayer& l = *order[i];
+    err << fmt::format("{:<36} {:<8} {:<28} {:>12}", ShortName(l.node, 36), l.kind, l.grouping,
+                       Db(l.sqnr_db));
+    if (l.output_sqnr_db) err << fmt::format(" {:>12}  {}", Db(*l.output_sqnr_db), l.method);
+    err << "\n";
   }
   if (shown < order.size())
     err << fmt::format("... {} more in the JSON report\n", order.size() - shown);
@@ -193,13 +202,30 @@ bool IsWeightOnly(const QuantizeFlags& flags) {
   return flags.scheme == "int4-weight" || flags.scheme == "int8-weight";
 }
 
+Expected<nlohmann::json> QuantizeWeights(ir::Graph& graph, const QuantizeFlags& flags,
+                                         const std::string& target, const std::string& model_path,
+                                         quant::CalibrationSource* calibration, std::ostream& err) {
+  ProgressBar bar(err, "collecting layer Hessians",
+                  calibration != nullptr && !flags.quiet && ProgressBar::StderrIsTerminal());
+  const quant::LayerHessianOptions hessians{
+      .threads = flags.threads,
+      .progress = [&](int64_t done, int64_t total) { bar.Update(done, total); }};
+  Expected<quant::WeightOnlyReport> report = quant::QuantizeWeightsOnly(
+      graph, {.bits = WeightBits(flags), .block_size = flags.weight_block}, calibration, hessians);
+  bar.Done();
+  if (!report) return Status::Error(model_path + ": " + report.error().message());
+  if (!flags.quiet) PrintWeightOnlyTable(*report, flags, err);
+  return WeightOnlyJson(*report, flags, target);
+}
+
 }  // namespace
 
 void AddQuantizeFlags(CLI::App* cmd, QuantizeFlags& flags) {
   cmd->add_option("--quantize", flags.scheme,
                   "Quantize: none (default); int8 (static: calibrated activations, s8 weights "
                   "per channel; needs --calib); int4-weight or int8-weight (weights only, "
-                  "stored packed, computed in f32; no --calib)")
+                  "stored packed, computed in f32; rounded by GPTQ with --calib, else to "
+                  "nearest)")
       ->type_name("SCHEME");
   cmd->add_option("--calib", flags.calib,
                   "Calibration data: a folder of .npy files (one sample or batch each; a "
@@ -236,10 +262,6 @@ Status CheckQuantizeFlags(const QuantizeFlags& flags) {
         "int8-weight are");
   }
   if (IsWeightOnly(flags)) {
-    if (!flags.calib.empty()) {
-      return Status::Error("--calib: --quantize " + flags.scheme +
-                           " rounds weights to nearest and reads no calibration data");
-    }
     if (flags.weight_block % 2 != 0) {
       return Status::Error("--weight-block " + std::to_string(flags.weight_block) +
                            ": expected 0 (per channel) or an even size such as 32");
@@ -264,15 +286,14 @@ Expected<nlohmann::json> ApplyQuantizeFlags(ir::Graph& graph, const QuantizeFlag
                                             const std::string& target,
                                             const std::string& model_path, std::ostream& err) {
   if (Status s = CheckQuantizeFlags(flags); !s.ok()) return s;
-  if (IsWeightOnly(flags)) {
-    Expected<quant::WeightOnlyReport> report = quant::QuantizeWeightsOnly(
-        graph, {.bits = WeightBits(flags), .block_size = flags.weight_block});
-    if (!report) return Status::Error(model_path + ": " + report.error().message());
-    if (!flags.quiet) PrintWeightOnlyTable(*report, flags, err);
-    return WeightOnlyJson(*report, flags, target);
+  std::unique_ptr<FolderSource> source;
+  if (!flags.calib.empty()) {
+    Expected<std::unique_ptr<FolderSource>> opened = FolderSource::Open(flags.calib, graph);
+    if (!opened) return opened.error();
+    source = std::move(*opened);
   }
-  Expected<std::unique_ptr<FolderSource>> source = FolderSource::Open(flags.calib, graph);
-  if (!source) return source.error();
+  if (IsWeightOnly(flags))
+    return QuantizeWeights(graph, flags, target, model_path, source.get(), err);
 
   const quant::ActivationScheme scheme = target == "edge" ? quant::ActivationScheme::kAsymmetricS8
                                                           : quant::ActivationScheme::kZeroPointFree;
@@ -290,7 +311,7 @@ Expected<nlohmann::json> ApplyQuantizeFlags(ir::Graph& graph, const QuantizeFlag
     bar.Done();
     bar.SetLabel(std::string(line));
   };
-  Expected<quant::QuantizeReport> report = quant::QuantizeModel(graph, **source, options);
+  Expected<quant::QuantizeReport> report = quant::QuantizeModel(graph, *source, options);
   bar.Done();
   if (!report) return Status::Error(model_path + ": " + report.error().message());
   if (!flags.quiet) PrintTable(*report, scheme, err);

@@ -6,6 +6,7 @@
 
 #include "ir/fused_activation.h"
 #include "ir/layout.h"
+#include "runtime/reference/interpreter/conv_params.h"
 #include "runtime/reference/interpreter/fused_activation.h"
 #include "runtime/reference/interpreter/op_kernels.h"
 #include "runtime/reference/kernels/binary.h"
@@ -71,18 +72,11 @@ rt::Result<Tensor> ConvNhwc(const Tensor& x, const Tensor& w, const Tensor* bias
 
 Status RunConv(OpKernelContext& ctx) {
   if (Status s = CheckOperands(ctx, 2); !s.ok()) return s;
-  const ir::AttrMap& attrs = ctx.op.attrs();
-  rt::Result<AutoPad> auto_pad = ParseAutoPad(attrs.GetString("auto_pad"));
-  if (!auto_pad.ok()) return FromRt(auto_pad.status());
+  Expected<ConvParams> params = ConvParamsOf(ctx.op);
+  if (!params) return params.error();
+  const ConvParams& p = *params;
   Expected<ir::Layout> layout = ir::GetLayout(ctx.op);
   if (!layout) return layout.error();
-  ConvParams p;
-  p.kernel_shape = attrs.GetInts("kernel_shape");
-  p.strides = attrs.GetInts("strides");
-  p.dilations = attrs.GetInts("dilations");
-  p.pads = attrs.GetInts("pads");
-  p.auto_pad = *auto_pad;
-  p.group = attrs.GetInt("group", 1);
   const Tensor& x = *ctx.operand(0);
   const Tensor& w = *ctx.operand(1);
   rt::Result<Tensor> y = *layout == ir::Layout::kNhwc

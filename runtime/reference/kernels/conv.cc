@@ -7,61 +7,10 @@
 #include <string>
 
 #include "runtime/reference/kernels/gemm.h"
+#include "runtime/reference/kernels/im2col.h"
 
 namespace kiln::ref {
 namespace {
-
-// The range [lo, hi) of output positions o for which o * stride - pad + offset lies in
-// [0, size).
-void ValidRange(int64_t size, int64_t stride, int64_t pad, int64_t offset, int64_t out, int64_t& lo,
-                int64_t& hi) {
-  const int64_t shift = pad - offset;  // need o * stride >= shift and o * stride < size + shift
-  lo = shift <= 0 ? 0 : (shift + stride - 1) / stride;
-  const int64_t end = size + shift;
-  hi = end <= 0 ? 0 : (end + stride - 1) / stride;
-  lo = std::min(lo, out);
-  hi = std::clamp(hi, lo, out);
-}
-
-// Unfolds one (image, group) slice `src` [channels, D0, D1, D2] into `col`
-// [channels * K0 * K1 * K2, O0 * O1 * O2].
-void Im2Col(const float* src, int64_t channels, const WindowGeometry& g, float* col, int threads) {
-  const int64_t ksize = g.kernel_size(), osize = g.out_size(), isize = g.in_size();
-  const int64_t rows = channels * ksize;
-#pragma omp parallel for num_threads(threads) if (threads > 1)
-  for (int64_t row = 0; row < rows; ++row) {
-    const int64_t c = row / ksize;
-    const int64_t kd = row / (g.kernel[1] * g.kernel[2]) % g.kernel[0];
-    const int64_t kh = row / g.kernel[2] % g.kernel[1];
-    const int64_t kw = row % g.kernel[2];
-    const float* plane = src + c * isize;
-    float* dst = col + row * osize;
-    int64_t w_lo, w_hi;
-    ValidRange(g.in[2], g.strides[2], g.pad_begin[2], kw * g.dilations[2], g.out[2], w_lo, w_hi);
-    for (int64_t od = 0; od < g.out[0]; ++od) {
-      const int64_t id = od * g.strides[0] - g.pad_begin[0] + kd * g.dilations[0];
-      for (int64_t oh = 0; oh < g.out[1]; ++oh) {
-        float* out_row = dst + (od * g.out[1] + oh) * g.out[2];
-        const int64_t ih = oh * g.strides[1] - g.pad_begin[1] + kh * g.dilations[1];
-        if (id < 0 || id >= g.in[0] || ih < 0 || ih >= g.in[1]) {
-          std::fill(out_row, out_row + g.out[2], 0.0f);
-          continue;
-        }
-        const float* in_row = plane + (id * g.in[1] + ih) * g.in[2];
-        std::fill(out_row, out_row + w_lo, 0.0f);
-        const int64_t iw0 = w_lo * g.strides[2] - g.pad_begin[2] + kw * g.dilations[2];
-        if (g.strides[2] == 1) {
-          std::copy(in_row + iw0, in_row + iw0 + (w_hi - w_lo), out_row + w_lo);
-        } else {
-          for (int64_t ow = w_lo, iw = iw0; ow < w_hi; ++ow, iw += g.strides[2]) {
-            out_row[ow] = in_row[iw];
-          }
-        }
-        std::fill(out_row + w_hi, out_row + g.out[2], 0.0f);
-      }
-    }
-  }
-}
 
 // Depthwise: every output channel m reads the single input channel m / multiplier.
 void DepthwiseConv(const float* x, const float* w, const float* bias, int64_t batch,
@@ -133,10 +82,12 @@ rt::Status CheckOperands(const Tensor& x, const Tensor& w, const Tensor* bias, i
 
 }  // namespace
 
-rt::Result<Tensor> Conv(const Tensor& x, const Tensor& w, const Tensor* bias,
-                        const ConvParams& params, int threads) {
-  if (rt::Status s = CheckOperands(x, w, bias, params.group); !s.ok()) return s;
-  const Shape w_spatial(w.shape().begin() + 2, w.shape().end());
+rt::Result<WindowGeometry> ConvWindow(const Shape& x, const Shape& w, const ConvParams& params) {
+  if (x.size() < 3 || w.size() != x.size()) {
+    return rt::Status::Error("conv: X " + ShapeString(x) + " and W " + ShapeString(w) +
+                             " need the same rank, 3 to 5");
+  }
+  const Shape w_spatial(w.begin() + 2, w.end());
   if (!params.kernel_shape.empty() && params.kernel_shape != w_spatial) {
     return rt::Status::Error("conv: kernel_shape " + ShapeString(params.kernel_shape) +
                              " differs from W's spatial dims " + ShapeString(w_spatial));
@@ -146,9 +97,16 @@ rt::Result<Tensor> Conv(const Tensor& x, const Tensor& w, const Tensor* bias,
                   .dilations = params.dilations,
                   .pads = params.pads,
                   .auto_pad = params.auto_pad};
-  rt::Result<WindowGeometry> geom =
-      ResolveWindow(Shape(x.shape().begin() + 2, x.shape().end()), wp);
+  rt::Result<WindowGeometry> geom = ResolveWindow(Shape(x.begin() + 2, x.end()), wp);
   if (!geom.ok()) return rt::Status::Error("conv: " + geom.status().message());
+  return geom;
+}
+
+rt::Result<Tensor> Conv(const Tensor& x, const Tensor& w, const Tensor* bias,
+                        const ConvParams& params, int threads) {
+  if (rt::Status s = CheckOperands(x, w, bias, params.group); !s.ok()) return s;
+  rt::Result<WindowGeometry> geom = ConvWindow(x.shape(), w.shape(), params);
+  if (!geom.ok()) return geom.status();
   const WindowGeometry& g = *geom;
 
   const int64_t batch = x.dim(0), channels = x.dim(1), out_channels = w.dim(0);

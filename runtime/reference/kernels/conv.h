@@ -26,6 +26,10 @@ struct ConvParams {
   int64_t group = 1;
 };
 
+// The window of a conv of x by w (shapes as for Conv): W's spatial dims as the kernel (a
+// kernel_shape that differs from them is an error), the output sizes and resolved pads.
+rt::Result<WindowGeometry> ConvWindow(const Shape& x, const Shape& w, const ConvParams& params);
+
 // x [N, C, D...], w [M, C/group, K...], bias [M] or null; result [N, M, O...].
 rt::Result<Tensor> Conv(const Tensor& x, const Tensor& w, const Tensor* bias,
                         const ConvParams& params, int threads = 1);
