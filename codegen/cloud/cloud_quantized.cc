@@ -2,6 +2,7 @@
 
 #include "codegen/packed_constant.h"
 #include "codegen/quantized_checks.h"
+#include "ir/dynamic_quant.h"
 #include "ir/str_cat.h"
 #include "passes/match.h"
 
@@ -74,6 +75,35 @@ Status CheckConv(const ir::Op& op) {
   return Status::Ok();
 }
 
+// int8-dynamic (ir/dynamic_quant.h): f32 input and result, a constant i8 weight per tensor or
+// per output channel with zero point 0, an f32 constant bias row; runtime/cloud's
+// dnnl_dynamic_matmul.h says the rest.
+Status CheckDynamicMatMul(const ir::Op& op) {
+  if (!ir::IsDynamicQuant(op)) {
+    return No(StrCat("op '", op.kind_name(), "' on quantized types (only int8-dynamic)"));
+  }
+  const ir::Value* w = op.operand(1);
+  const ir::TensorType& wt = *w->type();
+  const bool trans_b = op.attrs().GetInt("trans_b", 0) != 0;
+  const int n_axis = op.kind() == OpKind::kGemm && trans_b ? 0 : 1;
+  const bool weight_ok =
+      w->is_constant() && wt.is_quantized() && wt.scalar() == ScalarType::kI8 && wt.rank() == 2 &&
+      ZeroPointsZero(*wt.quant()) &&
+      (wt.quant()->granularity == QuantGranularity::kPerTensor ||
+       (wt.quant()->granularity == QuantGranularity::kPerAxis && wt.quant()->axis == n_axis));
+  if (!IsPlainF32(op.operand(0)->type()) || !IsPlainF32(op.result(0)->type()) || !weight_ok) {
+    return No(
+        "int8-dynamic other than f32 input and result with a constant i8 weight (per tensor "
+        "or per output channel, zero point 0)");
+  }
+  for (int i = 2; i < op.num_operands(); ++i) {
+    if (op.operand(i) != nullptr && !IsPlainF32(op.operand(i)->type())) {
+      return No("int8-dynamic with a quantized bias or residual");
+    }
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Status CheckCloudQuantized(const ir::Op& op) {
@@ -84,6 +114,10 @@ Status CheckCloudQuantized(const ir::Op& op) {
       return CheckDequantize(op);
     case OpKind::kConv:
       return CheckConv(op);
+    case OpKind::kGemm:
+    case OpKind::kLinear:
+    case OpKind::kMatMul:
+      return CheckDynamicMatMul(op);
     case OpKind::kMaxPool:
     case OpKind::kGlobalMaxPool:
       return CheckSameGridPool(op, "cloud");

@@ -9,6 +9,8 @@
 //     (per tensor or per output channel), an optional constant bias (i32 quantized, or f32), a
 //     result f32 or u8/i8 per tensor, and a residual of the result's type (per tensor when
 //     quantized): oneDNN's int8 convolution with output scales and post-ops;
+//   - gemm, linear and matmul marked dynamic_quant (int8-dynamic): f32 input and result, a
+//     constant i8 weight per tensor or per output channel with zero point 0, f32 bias;
 //   - max_pool and global_max_pool of u8/i8 per tensor to the same grid (exact: max commutes
 //     with quantization);
 //   - reshape, flatten, squeeze, unsqueeze, identity of one type to the same: a byte copy.

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "codegen/cloud/cloud_quantized.h"
+#include "ir/dynamic_quant.h"
 #include "ir/layout.h"
 #include "ir/str_cat.h"
 #include "passes/match.h"
@@ -88,6 +89,10 @@ Status CloudTarget::check_supported(const ir::Op& op) const {
                                     "supported by target '", name(), "' (NCHW only)"));
   }
   if (TouchesQuantized(op)) return CheckCloudQuantized(op);
+  if (ir::IsDynamicQuant(op)) {  // its weight was expanded back to f32
+    return Status::Error(ir::StrCat("op '", op.kind_name(), "' marked dynamic_quant needs a ",
+                                    "constant i8 weight on target '", name(), "'"));
+  }
   return CheckSupportedF32(op, kSupportedOps, name());
 }
 

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "codegen/edge/edge_quantized.h"
+#include "ir/dynamic_quant.h"
 #include "ir/str_cat.h"
 #include "passes/match.h"
 #include "passes/quantize/expand_quantized.h"
@@ -86,6 +87,12 @@ bool IsWindowOp(OpKind kind) {
 std::span<const ir::OpKind> EdgeTarget::SupportedOps() { return kSupportedOps; }
 
 Status EdgeTarget::check_supported(const ir::Op& op) const {
+  if (ir::IsDynamicQuant(op)) {
+    return Status::Error(ir::StrCat(
+        "op '", op.kind_name(), "' marked dynamic_quant (int8-dynamic) is not supported by ",
+        "target 'edge': XNNPACK has no dynamically quantized kernels here; use --quantize int8 ",
+        "or int8-weight"));
+  }
   if (TouchesQuantized(op)) {
     if (Status s = CheckEdgeQuantized(op); !s.ok()) return s;
   } else if (Status s = CheckSupportedF32(op, kSupportedOps, name()); !s.ok()) {

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "frontends/onnx/export_context.h"
+#include "ir/dynamic_quant.h"
 #include "ir/fused_activation.h"
 #include "ir/layout.h"
 
@@ -25,7 +26,7 @@ std::string OnnxAttrName(std::string_view name) {
 // they hold their default meaning.
 bool DroppedAttr(OpKind kind, std::string_view name) {
   return (kind == OpKind::kSplit && name == "num_outputs") ||
-         (kind == OpKind::kCast && name == "saturate");
+         (kind == OpKind::kCast && name == "saturate") || name == ir::kDynamicQuantAttr;
 }
 
 void SetAttr(onnx::NodeProto* node, const std::string& name, const ir::AttrValue& value) {
@@ -264,6 +265,16 @@ Status ExportNode(const ir::Op& op, ExportContext& ex, onnx::GraphProto* g) {
       if (!name) return name.error();
       inputs.push_back(*name);
     }
+  }
+  // int8-dynamic (ir/dynamic_quant.h): the input goes through DynamicQuantizeLinear and back,
+  // the grid the op computes on (ONNX Runtime fuses the pair with a MatMul into MatMulInteger).
+  if (ir::IsDynamicQuant(op)) {
+    const std::string base = ex.FreshName(inputs[0] + "_dynamic");
+    const std::string q = ex.FreshName(base + "_u8"), scale = ex.FreshName(base + "_scale");
+    const std::string zp = ex.FreshName(base + "_zero_point");
+    ex.AddNode(g, "DynamicQuantizeLinear", {inputs[0]}, {q, scale, zp});
+    inputs[0] = ex.FreshName(base + "_dequantized");
+    ex.AddNode(g, "DequantizeLinear", {q, scale, zp}, {inputs[0]});
   }
   // A residual (conv, linear) is its own Add node after the op, before the activation.
   std::string residual;

@@ -3,6 +3,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "ir/dynamic_quant.h"
 #include "passes/match.h"
 #include "passes/pass_context.h"
 
@@ -141,6 +142,14 @@ PassResult FoldQdqPass::run(ir::Graph& graph, PassContext& ctx) {
       continue;
     }
     if (!Foldable(op->kind()) || op->num_results() != 1 || !IsPlainF32(op->result(0)->type())) {
+      continue;
+    }
+    if (ir::IsDynamicQuant(*op)) {  // its input stays f32: only the weight folds
+      ir::Value* w = op->num_operands() > 1 ? DequantizedFrom(op->operand(1)) : nullptr;
+      if (w != nullptr && w->is_constant()) {
+        op->SetOperand(1, w);
+        ++folded;
+      }
       continue;
     }
     if (QuantizedForm(op->operand(0)) == nullptr) continue;

@@ -8,6 +8,8 @@
 //     quantize goes; with a residual, only when the residual is (the dequantize of) a value of
 //     the same quantized scalar type, which the op then reads instead. Integer kernels add the
 //     residual in the result's type.
+// A gemm, linear or matmul marked dynamic_quant (ir/dynamic_quant.h) keeps its f32 input and
+// reads its weight constant instead of dequantize(constant).
 // An add whose operands all have quantized forms and whose only use is quantize reads those and
 // produces the quantized type (mobilenet's residual adds; a target runs it as an integer add or
 // expands it back). Run again after fuse-residual-add and fuse-activation (cloud legalization), it

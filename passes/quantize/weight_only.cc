@@ -57,7 +57,8 @@ class WeightOnlyWriter {
     std::unordered_set<const ir::Value*> seen;
     for (ir::Op* op : graph_.OpList()) {
       std::optional<QuantizableOp> roles = AnalyzeQuantizable(*op);
-      if (!roles || roles->weight != 1 || !seen.insert(op->operand(1)).second) continue;
+      if (!roles || roles->weight != 1 || !Accepts(*op)) continue;
+      if (!seen.insert(op->operand(1)).second) continue;
       if (op->operand(1)->type()->shape().num_elements().value_or(0) < options_.min_size) continue;
       if (HessianShapeOf(*op)) ops.push_back(op);
     }
@@ -68,7 +69,7 @@ class WeightOnlyWriter {
     hessians_ = hessians;
     for (ir::Op* op : graph_.OpList()) {
       std::optional<QuantizableOp> roles = AnalyzeQuantizable(*op);
-      if (!roles || roles->weight < 0) continue;
+      if (!roles || roles->weight < 0 || !Accepts(*op)) continue;
       if (Status s = Quantize(*op, *roles); !s.ok()) return s;
     }
     // The float weights nothing reads any more.
@@ -84,6 +85,8 @@ class WeightOnlyWriter {
   }
 
  private:
+  bool Accepts(const ir::Op& op) const { return !options_.accept || options_.accept(op); }
+
   // Null without calibration, or when some group saw no calibration row.
   const std::vector<HessianAccumulator>* HessiansOf(const ir::Op& op) const {
     const std::vector<HessianAccumulator>* h = hessians_ ? hessians_->Find(&op) : nullptr;

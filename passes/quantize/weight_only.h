@@ -26,6 +26,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -41,6 +42,8 @@ struct WeightOnlyOptions {
   int bits = 4;          // 4 or 8, symmetric
   int block_size = 32;   // 0: per output channel; else a multiple of 2, at least 2
   int64_t min_size = 0;  // weights with fewer elements stay float
+  // When set, only the ops it accepts (of those above) are quantized.
+  std::function<bool(const ir::Op&)> accept = nullptr;
 };
 
 struct WeightOnlyLayer {

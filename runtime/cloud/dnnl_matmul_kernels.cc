@@ -8,11 +8,13 @@
 //   gemm    Y = alpha * op(A) * op(B) + beta * C     A, B rank 2; C broadcasts to [M, N]
 //   matmul  numpy matmul: 1-D operands promoted, batch dims broadcast
 //   linear  x[..., K] * w[K, N] + b[N] + residual (input 3, a sum post-op; [..., N])
+// An op marked dynamic_quant (int8-dynamic) runs dnnl_dynamic_matmul.h's kernel instead.
 #include <memory>
 #include <string>
 
 #include "runtime/cloud/dnnl_activation.h"
 #include "runtime/cloud/dnnl_broadcast.h"
+#include "runtime/cloud/dnnl_dynamic_matmul.h"
 #include "runtime/cloud/dnnl_kernel.h"
 #include "runtime/cloud/dnnl_kernels.h"
 
@@ -53,6 +55,17 @@ class MatMulKernel final : public DnnlKernel {
 
  protected:
   rt::Status PrepareDnnl(PrepareContext& ctx) override {
+    rt::Result<int64_t> dynamic = ctx.attrs.Int("dynamic_quant", 0);
+    if (!dynamic.ok()) return dynamic.status();
+    if (*dynamic != 0) {
+      if (dynamic_ == nullptr) {
+        dynamic_ = MakeDynamicInt8MatMul(kind_ == MatMulKind::kGemm     ? "gemm"
+                                         : kind_ == MatMulKind::kMatMul ? "matmul"
+                                                                        : "linear");
+      }
+      return dynamic_->Prepare(ctx);
+    }
+    dynamic_.reset();
     MatMulPlan plan;
     rt::Result<EltwiseSteps> activation = FusedActivationSteps(ctx.attrs, where());
     if (!activation.ok()) return activation.status();
@@ -69,6 +82,7 @@ class MatMulKernel final : public DnnlKernel {
   }
 
   rt::Status RunDnnl(const RunContext& ctx) override {
+    if (dynamic_ != nullptr) return dynamic_->Run(ctx);
     if (empty_) return rt::Status::Ok();
     if (residual_.active()) {
       residual_.Copy(ctx.inputs[ResidualCopy::kInput], ctx.outputs[0], ctx.stream);
@@ -299,6 +313,7 @@ class MatMulKernel final : public DnnlKernel {
   }
 
   MatMulKind kind_;
+  std::unique_ptr<CloudKernel> dynamic_;  // int8-dynamic (dnnl_dynamic_matmul.h)
   BoundPrimitive matmul_;
   ResidualCopy residual_;
   int a_input_ = 0, b_input_ = 1, add_input_ = -1;

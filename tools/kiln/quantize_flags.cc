@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "passes/quantize/dynamic_quant.h"
 #include "passes/quantize/quantize_model.h"
 #include "passes/quantize/weight_only.h"
 #include "tools/kiln/calib_folder.h"
@@ -171,12 +172,13 @@ nlohmann::json WeightOnlyJson(const quant::WeightOnlyReport& r, const QuantizeFl
 
 void PrintWeightOnlyTable(const quant::WeightOnlyReport& r, const QuantizeFlags& flags,
                           std::ostream& err) {
-  err << fmt::format(
-      "quantized {} weight{} to s{} (weight-only): {} -> {} bytes ({:.1f}%)\n", r.layers.size(),
-      r.layers.size() == 1 ? "" : "s", WeightBits(flags), r.float_bytes, r.packed_bytes,
-      r.float_bytes > 0
-          ? 100.0 * static_cast<double>(r.packed_bytes) / static_cast<double>(r.float_bytes)
-          : 0.0);
+  err << fmt::format("quantized {} weight{} to s{} ({}): {} -> {} bytes ({:.1f}%)\n",
+                     r.layers.size(), r.layers.size() == 1 ? "" : "s", WeightBits(flags),
+                     flags.scheme == "int8-dynamic" ? "dynamic activations" : "weight-only",
+                     r.float_bytes, r.packed_bytes,
+                     r.float_bytes > 0 ? 100.0 * static_cast<double>(r.packed_bytes) /
+                                             static_cast<double>(r.float_bytes)
+                                       : 0.0);
   // Worst first: by output SQNR when calibrated (GPTQ trades weight SQNR for it), else weight.
   auto rank = [](const quant::WeightOnlyLayer& l) { return l.output_sqnr_db.value_or(l.sqnr_db); };
   std::vector<const quant::WeightOnlyLayer*> order;
@@ -218,6 +220,23 @@ Expected<nlohmann::json> QuantizeWeights(ir::Graph& graph, const QuantizeFlags& 
   return WeightOnlyJson(*report, flags, target);
 }
 
+Expected<nlohmann::json> QuantizeDynamic(ir::Graph& graph, const QuantizeFlags& flags,
+                                         const std::string& target, const std::string& model_path,
+                                         std::ostream& err) {
+  if (target == "edge") {
+    return Status::Error(
+        "--quantize int8-dynamic: the edge runtime has no dynamically quantized kernels "
+        "(XNNPACK); use int8 or int8-weight");
+  }
+  Expected<quant::WeightOnlyReport> report = quant::QuantizeDynamic(graph);
+  if (!report) return Status::Error(model_path + ": " + report.error().message());
+  if (!flags.quiet) PrintWeightOnlyTable(*report, flags, err);
+  nlohmann::json j = WeightOnlyJson(*report, flags, target);
+  j["activations"] = "u8 per tensor, quantized at run time on each tensor's own range";
+  j["weights"] = "s8 symmetric per output channel, rounded to nearest (gemm, linear, matmul)";
+  return j;
+}
+
 }  // namespace
 
 void AddQuantizeFlags(CLI::App* cmd, QuantizeFlags& flags) {
@@ -225,7 +244,8 @@ void AddQuantizeFlags(CLI::App* cmd, QuantizeFlags& flags) {
                   "Quantize: none (default); int8 (static: calibrated activations, s8 weights "
                   "per channel; needs --calib); int4-weight or int8-weight (weights only, "
                   "stored packed, computed in f32; rounded by GPTQ with --calib, else to "
-                  "nearest)")
+                  "nearest); int8-dynamic (gemm/linear/matmul: s8 weights, activations "
+                  "quantized to u8 at run time; cloud only; no --calib)")
       ->type_name("SCHEME");
   cmd->add_option("--calib", flags.calib,
                   "Calibration data: a folder of .npy files (one sample or batch each; a "
@@ -257,9 +277,12 @@ Status CheckQuantizeFlags(const QuantizeFlags& flags) {
     return Status::Ok();
   }
   if (flags.scheme == "int8-dynamic") {
-    return Status::Error(
-        "--quantize int8-dynamic: not available yet; int8, int4-weight and "
-        "int8-weight are");
+    if (!flags.calib.empty()) {
+      return Status::Error(
+          "--calib: --quantize int8-dynamic quantizes activations when the model runs and "
+          "reads no calibration data");
+    }
+    return Status::Ok();
   }
   if (IsWeightOnly(flags)) {
     if (flags.weight_block % 2 != 0) {
@@ -292,6 +315,7 @@ Expected<nlohmann::json> ApplyQuantizeFlags(ir::Graph& graph, const QuantizeFlag
     if (!opened) return opened.error();
     source = std::move(*opened);
   }
+  if (flags.scheme == "int8-dynamic") return QuantizeDynamic(graph, flags, target, model_path, err);
   if (IsWeightOnly(flags))
     return QuantizeWeights(graph, flags, target, model_path, source.get(), err);
 

@@ -4,6 +4,7 @@
 // layout NHWC runs the same kernel between transposes.
 #include <string>
 
+#include "ir/dynamic_quant.h"
 #include "ir/fused_activation.h"
 #include "ir/layout.h"
 #include "runtime/reference/interpreter/conv_params.h"
@@ -12,6 +13,7 @@
 #include "runtime/reference/kernels/binary.h"
 #include "runtime/reference/kernels/conv.h"
 #include "runtime/reference/kernels/conv_transpose.h"
+#include "runtime/reference/kernels/dynamic_quantize.h"
 #include "runtime/reference/kernels/gemm.h"
 #include "runtime/reference/kernels/matmul.h"
 #include "runtime/reference/kernels/transpose.h"
@@ -103,21 +105,37 @@ Status RunConvTranspose(OpKernelContext& ctx) {
       ctx, ConvTranspose(*ctx.operand(0), *ctx.operand(1), ctx.operand(2), p, ctx.threads));
 }
 
+// Operand 0 of a gemm, matmul or linear: through its dynamic u8 grid when the op is marked
+// `dynamic_quant` (int8-dynamic, docs/quantization.md), else as it is. `storage` keeps the
+// quantized copy alive.
+Expected<const Tensor*> ActivationOf(const OpKernelContext& ctx, Tensor& storage) {
+  if (!ir::IsDynamicQuant(ctx.op)) return ctx.operand(0);
+  rt::Result<Tensor> q = FakeQuantizeDynamicU8(*ctx.operand(0));
+  if (!q.ok()) return FromRt(q.status());
+  storage = std::move(*q);
+  return &storage;
+}
+
 Status RunGemm(OpKernelContext& ctx) {
   if (Status s = CheckOperands(ctx, 2); !s.ok()) return s;
+  Tensor a_storage;
+  Expected<const Tensor*> a = ActivationOf(ctx, a_storage);
+  if (!a) return a.error();
   const ir::AttrMap& attrs = ctx.op.attrs();
   GemmParams p;
   p.alpha = static_cast<float>(attrs.GetFloat("alpha", 1.0));
   p.beta = static_cast<float>(attrs.GetFloat("beta", 1.0));
   p.trans_a = attrs.GetInt("trans_a", 0) != 0;
   p.trans_b = attrs.GetInt("trans_b", 0) != 0;
-  return SetActivatedResult(ctx,
-                            Gemm(*ctx.operand(0), *ctx.operand(1), ctx.operand(2), p, ctx.threads));
+  return SetActivatedResult(ctx, Gemm(**a, *ctx.operand(1), ctx.operand(2), p, ctx.threads));
 }
 
 Status RunMatMul(OpKernelContext& ctx) {
   if (Status s = CheckOperands(ctx, 2); !s.ok()) return s;
-  return SetActivatedResult(ctx, MatMul(*ctx.operand(0), *ctx.operand(1), ctx.threads));
+  Tensor a_storage;
+  Expected<const Tensor*> a = ActivationOf(ctx, a_storage);
+  if (!a) return a.error();
+  return SetActivatedResult(ctx, MatMul(**a, *ctx.operand(1), ctx.threads));
 }
 
 Status RunLinear(OpKernelContext& ctx) {
@@ -127,7 +145,10 @@ Status RunLinear(OpKernelContext& ctx) {
                          ", but linear takes [K, N]");
   }
   if (ctx.operand(0)->rank() < 1) return Status::Error("operand 0 is a scalar");
-  rt::Result<Tensor> y = MatMul(*ctx.operand(0), *ctx.operand(1), ctx.threads);
+  Tensor x_storage;
+  Expected<const Tensor*> x = ActivationOf(ctx, x_storage);
+  if (!x) return x.error();
+  rt::Result<Tensor> y = MatMul(**x, *ctx.operand(1), ctx.threads);
   if (y.ok() && ctx.operand(2) != nullptr) {
     y = Binary(BinaryOp::kAdd, *y, *ctx.operand(2), ctx.threads);
   }
