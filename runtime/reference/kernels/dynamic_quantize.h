@@ -37,7 +37,7 @@ inline uint8_t QuantizeDynamicU8(float x, DynamicU8Params p) {
   float q = (v + kRound) - kRound + static_cast<float>(p.zero_point);
   q = q >= 0.0f ? q : 0.0f;  // NaN too
   q = q <= 255.0f ? q : 255.0f;
-  return static_cast<uint8_t>(q);
+  return static_cast<uint8_t>(static_cast<int32_t>(q));
 }
 
 // QuantizeDynamicU8 of every element of x into q.
