@@ -90,7 +90,8 @@ std::vector<int32_t> QuantizeColumns(Eigen::MatrixXd w, const Eigen::MatrixXd& u
 
 }  // namespace
 
-HessianAccumulator::HessianAccumulator(int64_t k) : k_(k), sum_(Eigen::MatrixXd::Zero(k, k)) {}
+HessianAccumulator::HessianAccumulator(int64_t k)
+    : k_(k), sum_(Eigen::MatrixXd::Zero(k, k)), row_sum_(Eigen::VectorXd::Zero(k)) {}
 
 Status HessianAccumulator::Add(std::span<const float> rows, int64_t num_rows) {
   return AddSamples(rows, num_rows, /*as_columns=*/false);
@@ -116,6 +117,7 @@ Status HessianAccumulator::AddSamples(std::span<const float> values, int64_t cou
     xt = Eigen::Map<const RowMajorF>(values.data(), count, k_).cast<double>().transpose();
   }
   sum_.selfadjointView<Eigen::Lower>().rankUpdate(xt);
+  row_sum_ += xt.rowwise().sum();
   count_ += count;
   return Status::Ok();
 }
@@ -124,6 +126,11 @@ Eigen::MatrixXd HessianAccumulator::hessian() const {
   if (count_ == 0) return Eigen::MatrixXd::Zero(k_, k_);
   Eigen::MatrixXd h = sum_.selfadjointView<Eigen::Lower>();
   return h * (2.0 / static_cast<double>(count_));
+}
+
+Eigen::VectorXd HessianAccumulator::mean() const {
+  if (count_ == 0) return Eigen::VectorXd::Zero(k_);
+  return row_sum_ / static_cast<double>(count_);
 }
 
 Expected<GptqResult> QuantizeWeightGptq(std::span<const float> w, int64_t n, int64_t k,

@@ -44,13 +44,16 @@ class HessianAccumulator {
   int64_t count() const { return count_; }
   // The average 2/n * X^T X; zeros before any row.
   Eigen::MatrixXd hessian() const;
+  // The mean sample (K values); zeros before any row. Bias correction uses it.
+  Eigen::VectorXd mean() const;
 
  private:
   Status AddSamples(std::span<const float> values, int64_t count, bool as_columns);
 
   int64_t k_;
   int64_t count_ = 0;
-  Eigen::MatrixXd sum_;  // X^T X
+  Eigen::MatrixXd sum_;      // X^T X
+  Eigen::VectorXd row_sum_;  // X^T 1
 };
 
 struct GptqOptions {

@@ -124,4 +124,22 @@ double LayerOutputSqnrDb(std::span<const float> w, std::span<const float> wq,
   return 10 * std::log10(signal / noise);
 }
 
+std::vector<double> LayerBiasShift(std::span<const float> w, std::span<const float> wq,
+                                   std::span<const int64_t> shape, LayerWeightForm form,
+                                   std::span<const HessianAccumulator> hessians) {
+  const auto num_groups = static_cast<int64_t>(hessians.size());
+  Expected<View> v = ViewOf(shape, form, num_groups);
+  if (!v || w.size() != wq.size() || static_cast<int64_t>(w.size()) != v->n * v->k) return {};
+  const Eigen::MatrixXd error = ToRows(w, *v).cast<double>() - ToRows(wq, *v).cast<double>();
+  const int64_t rows_per_group = v->n / num_groups;
+  std::vector<double> shift(static_cast<size_t>(v->n));
+  for (int64_t g = 0; g < num_groups; ++g) {
+    if (hessians[g].k() != v->k) return {};
+    const Eigen::VectorXd s =
+        error.middleRows(g * rows_per_group, rows_per_group) * hessians[g].mean();
+    for (int64_t r = 0; r < rows_per_group; ++r) shift[g * rows_per_group + r] = s(r);
+  }
+  return shift;
+}
+
 }  // namespace kiln::quant

@@ -40,4 +40,11 @@ double LayerOutputSqnrDb(std::span<const float> w, std::span<const float> wq,
                          std::span<const int64_t> shape, LayerWeightForm form,
                          std::span<const HessianAccumulator> hessians);
 
+// Bias correction: sum_k (W - Wq)[n, k] * mean_k per output channel n (all of them, group after
+// group), the mean shift rounding puts on the layer's output over the calibration inputs, which
+// adding it to the bias takes back. Empty if the shapes do not fit.
+std::vector<double> LayerBiasShift(std::span<const float> w, std::span<const float> wq,
+                                   std::span<const int64_t> shape, LayerWeightForm form,
+                                   std::span<const HessianAccumulator> hessians);
+
 }  // namespace kiln::quant

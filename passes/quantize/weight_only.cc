@@ -97,6 +97,37 @@ class WeightOnlyWriter {
     return h;
   }
 
+  // bias += shift (one per output channel), as a new constant; a conv, linear or plain gemm
+  // without a bias gets one. False when the op has no place for it (matmul, a scaled gemm).
+  bool CorrectBias(ir::Op& op, const QuantizableOp& roles, const std::vector<double>& shift) {
+    if (shift.empty()) return false;
+    std::vector<float> bias(shift.size(), 0.0f);
+    std::string name = op.name().empty() ? std::string("bias") : op.name() + ".bias";
+    if (roles.bias >= 0) {
+      ir::Value* old = op.operand(roles.bias);
+      std::optional<std::vector<float>> values = FloatConstant(old);
+      if (!values || values->size() != shift.size()) return false;
+      bias = std::move(*values);
+      if (old->constant() != nullptr) name = old->constant()->name;
+      replaced_.push_back(old);
+    } else {
+      const bool scaled_gemm =
+          op.kind() == ir::OpKind::kGemm &&
+          (op.attrs().GetFloat("alpha", 1.0) != 1.0 || op.attrs().GetFloat("beta", 1.0) != 1.0);
+      if (op.kind() == ir::OpKind::kMatMul || scaled_gemm) return false;
+      if (op.num_operands() > 2 && op.operand(2) != nullptr) return false;  // not a bias
+    }
+    for (size_t i = 0; i < bias.size(); ++i) bias[i] += static_cast<float>(shift[i]);
+    ir::Value* corrected =
+        AddFloatConstant(graph_, {static_cast<int64_t>(bias.size())}, bias, name + ".corrected");
+    if (op.num_operands() > 2) {
+      op.SetOperand(2, corrected);
+    } else {
+      op.SetOperands({op.operand(0), op.operand(1), corrected});
+    }
+    return true;
+  }
+
   Status Quantize(ir::Op& op, const QuantizableOp& roles) {
     ir::Value* w = op.operand(roles.weight);
     // A weight several ops share is quantized once (with the first op's grouping).
@@ -116,7 +147,7 @@ class WeightOnlyWriter {
     const std::vector<HessianAccumulator>* hessians = HessiansOf(op);
     std::string method = "round to nearest";
     Expected<QuantizedWeight> q = QuantizedWeight{};
-    if (hessians != nullptr) {
+    if (hessians != nullptr && options_.gptq) {
       Expected<LayerGptq> gptq = QuantizeLayerGptq(*values, shape, form, groups, *hessians);
       if (!gptq) return Status::Error(Where(op) + ": weight: " + gptq.error().message());
       method = gptq->fell_back_to_rtn ? "round to nearest (GPTQ: H not positive definite)" : "GPTQ";
@@ -130,8 +161,13 @@ class WeightOnlyWriter {
     ErrorStats error;
     error.Add(*values, *back);
     std::optional<double> output_sqnr;
+    bool bias_corrected = false;
     if (hessians != nullptr) {
       output_sqnr = LayerOutputSqnrDb(*values, *back, shape, form, *hessians);
+      if (options_.bias_correction) {
+        bias_corrected =
+            CorrectBias(op, roles, LayerBiasShift(*values, *back, shape, form, *hessians));
+      }
     }
 
     const auto elements = static_cast<int64_t>(values->size());
@@ -144,7 +180,8 @@ class WeightOnlyWriter {
                               .packed_bytes = packed,
                               .sqnr_db = error.sqnr_db(),
                               .method = method,
-                              .output_sqnr_db = output_sqnr});
+                              .output_sqnr_db = output_sqnr,
+                              .bias_corrected = bias_corrected});
     report_.float_bytes += elements * 4;
     report_.packed_bytes += packed;
 
@@ -168,7 +205,7 @@ class WeightOnlyWriter {
   const LayerHessians* hessians_ = nullptr;
   WeightOnlyReport report_;
   std::unordered_map<const ir::Value*, ir::Value*> replacement_;  // float weight -> dequantized
-  std::vector<ir::Value*> replaced_;  // the same float weights, in the order quantized
+  std::vector<ir::Value*> replaced_;  // those float weights and the biases corrected, in order
 };
 
 }  // namespace

@@ -19,7 +19,9 @@
 // reference runtime runs the float graph over the samples to build every layer's input Hessian
 // (layer_hessian.h), and rounding errors are compensated along the reduction axis, where they
 // cancel in the layer's output. Same groups, same storage. The report then also gives each
-// layer's output SQNR on the calibration inputs, 10 log10(tr(W H W^T) / tr(dW H dW^T)).
+// layer's output SQNR on the calibration inputs, 10 log10(tr(W H W^T) / tr(dW H dW^T)), and the
+// bias is corrected for the mean shift rounding leaves, (W - Wq) times the mean input
+// (layer_gptq.h, LayerBiasShift).
 //
 // Not a registered pass: like static int8 it changes the numbers, which no pass may
 // (tests/unit/passes/all_passes_test.cc); `kiln opt --quantize int4-weight` runs it.
@@ -42,6 +44,12 @@ struct WeightOnlyOptions {
   int bits = 4;          // 4 or 8, symmetric
   int block_size = 32;   // 0: per output channel; else a multiple of 2, at least 2
   int64_t min_size = 0;  // weights with fewer elements stay float
+  // With calibration: round by GPTQ (else to nearest, the calibration then serving the report
+  // and the bias correction only).
+  bool gptq = true;
+  // With calibration: add each layer's mean output shift over the calibration inputs back to
+  // its bias (a conv, linear or gemm without one gets one; a matmul has none).
+  bool bias_correction = true;
   // When set, only the ops it accepts (of those above) are quantized.
   std::function<bool(const ir::Op&)> accept = nullptr;
 };
@@ -56,6 +64,7 @@ struct WeightOnlyLayer {
   double sqnr_db = 0;                    // of the dequantized weights against the float ones
   std::string method;                    // "round to nearest" or "GPTQ"
   std::optional<double> output_sqnr_db;  // with calibration: of the layer's output (see above)
+  bool bias_corrected = false;
 };
 
 struct WeightOnlyReport {

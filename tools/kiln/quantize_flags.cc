@@ -151,20 +151,22 @@ nlohmann::json WeightOnlyJson(const quant::WeightOnlyReport& r, const QuantizeFl
                       {"float_bytes", l.float_bytes},
                       {"packed_bytes", l.packed_bytes},
                       {"weight_sqnr_db", Number(l.sqnr_db)},
-                      {"method", l.method}});
+                      {"method", l.method},
+                      {"bias_corrected", l.bias_corrected}});
     if (l.output_sqnr_db) layers.back()["output_sqnr_db"] = Number(*l.output_sqnr_db);
   }
   return {{"scheme", flags.scheme},
           {"target", target},
           {"activations", "f32 (weight-only)"},
-          {"weights",
-           fmt::format("s{} symmetric, {}; {}", WeightBits(flags),
-                       flags.calib.empty() ? "rounded to nearest" : "GPTQ on the calibration data",
-                       flags.weight_block > 0
-                           ? fmt::format("blocks of {} along K for gemm/linear/matmul, "
-                                         "per output channel for conv",
-                                         flags.weight_block)
-                           : std::string("per output channel"))},
+          {"weights", fmt::format("s{} symmetric, {}; {}", WeightBits(flags),
+                                  flags.calib.empty() || flags.weight_rounding == "nearest"
+                                      ? "rounded to nearest"
+                                      : "GPTQ on the calibration data",
+                                  flags.weight_block > 0
+                                      ? fmt::format("blocks of {} along K for gemm/linear/matmul, "
+                                                    "per output channel for conv",
+                                                    flags.weight_block)
+                                      : std::string("per output channel"))},
           {"float_bytes", r.float_bytes},
           {"packed_bytes", r.packed_bytes},
           {"layers", layers}};
@@ -193,7 +195,10 @@ void PrintWeightOnlyTable(const quant::WeightOnlyReport& r, const QuantizeFlags&
     const quant::WeightOnlyLayer& l = *order[i];
     err << fmt::format("{:<36} {:<8} {:<28} {:>12}", ShortName(l.node, 36), l.kind, l.grouping,
                        Db(l.sqnr_db));
-    if (l.output_sqnr_db) err << fmt::format(" {:>12}  {}", Db(*l.output_sqnr_db), l.method);
+    if (l.output_sqnr_db) {
+      err << fmt::format(" {:>12}  {}{}", Db(*l.output_sqnr_db), l.method,
+                         l.bias_corrected ? ", bias corrected" : "");
+    }
     err << "\n";
   }
   if (shown < order.size())
@@ -212,8 +217,13 @@ Expected<nlohmann::json> QuantizeWeights(ir::Graph& graph, const QuantizeFlags& 
   const quant::LayerHessianOptions hessians{
       .threads = flags.threads,
       .progress = [&](int64_t done, int64_t total) { bar.Update(done, total); }};
-  Expected<quant::WeightOnlyReport> report = quant::QuantizeWeightsOnly(
-      graph, {.bits = WeightBits(flags), .block_size = flags.weight_block}, calibration, hessians);
+  Expected<quant::WeightOnlyReport> report =
+      quant::QuantizeWeightsOnly(graph,
+                                 {.bits = WeightBits(flags),
+                                  .block_size = flags.weight_block,
+                                  .gptq = flags.weight_rounding == "gptq",
+                                  .bias_correction = flags.bias_correction},
+                                 calibration, hessians);
   bar.Done();
   if (!report) return Status::Error(model_path + ": " + report.error().message());
   if (!flags.quiet) PrintWeightOnlyTable(*report, flags, err);
@@ -265,6 +275,13 @@ void AddQuantizeFlags(CLI::App* cmd, QuantizeFlags& flags) {
                   "int4-weight/int8-weight: one scale per block of N weights along K of "
                   "gemm/linear/matmul (default 32; 0: per output channel); convs are per channel")
       ->check(CLI::Range(0, 4096));
+  cmd->add_option("--weight-rounding", flags.weight_rounding,
+                  "int4-weight/int8-weight with --calib: gptq (default) or nearest")
+      ->check(CLI::IsMember({"gptq", "nearest"}))
+      ->type_name("METHOD");
+  cmd->add_flag("!--no-bias-correction", flags.bias_correction,
+                "int4-weight/int8-weight with --calib: leave biases as they are (by default "
+                "each layer's mean output shift on the calibration data is added back)");
   cmd->add_option("--calib-threads", flags.threads, "Threads for calibration (default 1)")
       ->check(CLI::Range(1, 256));
 }

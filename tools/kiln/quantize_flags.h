@@ -30,6 +30,8 @@ struct QuantizeFlags {
   bool repair = true;
   int threads = 1;
   int weight_block = 32;  // int4-weight / int8-weight: block size along K, 0 per channel
+  std::string weight_rounding = "gptq";  // with --calib: gptq or nearest
+  bool bias_correction = true;           // with --calib
   bool quiet = false;
 };
 

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <memory>
 #include <optional>
 #include <random>
@@ -186,6 +188,65 @@ TEST(WeightOnlyTest, CalibratedWeightsAreRoundedByGptq) {
   const double rtn_error = OutputError(*rtn.original, *rtn.graph);
   EXPECT_GT(gptq_error, 0);
   EXPECT_LT(gptq_error, rtn_error);
+}
+
+// Per output channel, the mean over `batches` of graph's output minus reference's.
+std::vector<double> MeanOutputShift(const ir::Graph& reference, const ir::Graph& graph,
+                                    const std::vector<std::vector<ref::Tensor>>& batches) {
+  std::unique_ptr<ref::Executor> want = ref::CreateReferenceExecutor(reference);
+  std::unique_ptr<ref::Executor> got = ref::CreateReferenceExecutor(graph);
+  std::vector<double> shift;
+  int64_t rows = 0;
+  for (const std::vector<ref::Tensor>& batch : batches) {
+    Expected<std::vector<ref::Tensor>> a = want->Run(batch), b = got->Run(batch);
+    EXPECT_TRUE(a && b);
+    if (!a || !b) return {};
+    const int64_t n = (*a)[0].dim(1);
+    shift.resize(n, 0.0);
+    for (int64_t i = 0; i < (*a)[0].num_elements(); ++i) {
+      shift[i % n] += (*b)[0].data<float>()[i] - (*a)[0].data<float>()[i];
+    }
+    rows += (*a)[0].dim(0);
+  }
+  for (double& v : shift) v /= static_cast<double>(rows);
+  return shift;
+}
+
+// Rounded to nearest with calibration data: the bias takes back the mean shift rounding puts
+// on each output channel over those inputs (which have mean 1, so the shift is far from 0).
+TEST(WeightOnlyTest, BiasCorrectionRemovesTheMeanOutputShift) {
+  const std::string kir =
+      "graph @g(%x: f32[N,32]) -> (f32[N,8]) {\n"
+      "  %w = const @w : f32[32,8]\n  %b = const @b : f32[8]\n"
+      "  %y = linear(%x, %w, %b) : f32[N,8] loc(\"Linear\")\n  return %y\n}\n"
+      "constants {\n  @w = " +
+      Values(256, 8) + "\n  @b = " + Values(8, 9) + "\n}\n";
+  std::mt19937 rng(4);
+  std::normal_distribution<float> normal(1.0f, 0.5f);
+  std::vector<std::vector<ref::Tensor>> batches;
+  for (int b = 0; b < 4; ++b) {
+    std::vector<float> x(16 * 32);
+    for (float& v : x) v = normal(rng);
+    batches.push_back({ref::Tensor::FromVector<float>(ref::DType::kF32, {16, 32}, x)});
+  }
+  ir::Context ctx;
+  std::unique_ptr<ir::Graph> original = ParseOrDie(kir, ctx);
+  double shift_with = 0, shift_without = 0;
+  for (bool correct : {true, false}) {
+    std::unique_ptr<ir::Graph> g = ParseOrDie(kir, ctx);
+    quant::TensorListSource source(batches);
+    Expected<WeightOnlyReport> r = QuantizeWeightsOnly(
+        *g, {.bits = 4, .block_size = 0, .gptq = false, .bias_correction = correct}, &source);
+    ASSERT_TRUE(r) << r.error().message();
+    ASSERT_EQ(r->layers.size(), 1u);
+    EXPECT_EQ(r->layers[0].bias_corrected, correct);
+    EXPECT_EQ(r->layers[0].method, "round to nearest");
+    double worst = 0;
+    for (double v : MeanOutputShift(*original, *g, batches)) worst = std::max(worst, std::abs(v));
+    (correct ? shift_with : shift_without) = worst;
+  }
+  EXPECT_GT(shift_without, 1e-2);
+  EXPECT_LT(shift_with, 1e-5);
 }
 
 TEST(WeightOnlyTest, BadOptionsAreErrors) {
