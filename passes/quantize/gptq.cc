@@ -90,8 +90,11 @@ std::vector<int32_t> QuantizeColumns(Eigen::MatrixXd w, const Eigen::MatrixXd& u
 
 }  // namespace
 
-HessianAccumulator::HessianAccumulator(int64_t k)
-    : k_(k), sum_(Eigen::MatrixXd::Zero(k, k)), row_sum_(Eigen::VectorXd::Zero(k)) {}
+HessianAccumulator::HessianAccumulator(int64_t k, bool means_only)
+    : k_(k),
+      means_only_(means_only),
+      sum_(means_only ? Eigen::MatrixXd() : Eigen::MatrixXd::Zero(k, k)),
+      row_sum_(Eigen::VectorXd::Zero(k)) {}
 
 Status HessianAccumulator::Add(std::span<const float> rows, int64_t num_rows) {
   return AddSamples(rows, num_rows, /*as_columns=*/false);
@@ -116,14 +119,14 @@ Status HessianAccumulator::AddSamples(std::span<const float> values, int64_t cou
   } else {
     xt = Eigen::Map<const RowMajorF>(values.data(), count, k_).cast<double>().transpose();
   }
-  sum_.selfadjointView<Eigen::Lower>().rankUpdate(xt);
+  if (!means_only_) sum_.selfadjointView<Eigen::Lower>().rankUpdate(xt);
   row_sum_ += xt.rowwise().sum();
   count_ += count;
   return Status::Ok();
 }
 
 Eigen::MatrixXd HessianAccumulator::hessian() const {
-  if (count_ == 0) return Eigen::MatrixXd::Zero(k_, k_);
+  if (count_ == 0 || means_only_) return Eigen::MatrixXd::Zero(k_, k_);
   Eigen::MatrixXd h = sum_.selfadjointView<Eigen::Lower>();
   return h * (2.0 / static_cast<double>(count_));
 }

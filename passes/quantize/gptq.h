@@ -32,7 +32,8 @@ namespace kiln::quant {
 // double. For a conv the rows are its im2col patches, for a linear layer its input rows.
 class HessianAccumulator {
  public:
-  explicit HessianAccumulator(int64_t k);
+  // `means_only`: keeps the mean (K values) and not H, for bias correction alone.
+  explicit HessianAccumulator(int64_t k, bool means_only = false);
 
   // rows: [num_rows, K] row-major. Fails (and adds nothing) on a size mismatch or a
   // non-finite value.
@@ -42,7 +43,7 @@ class HessianAccumulator {
 
   int64_t k() const { return k_; }
   int64_t count() const { return count_; }
-  // The average 2/n * X^T X; zeros before any row.
+  // The average 2/n * X^T X; zeros before any row (and always with means_only).
   Eigen::MatrixXd hessian() const;
   // The mean sample (K values); zeros before any row. Bias correction uses it.
   Eigen::VectorXd mean() const;
@@ -51,6 +52,7 @@ class HessianAccumulator {
   Status AddSamples(std::span<const float> values, int64_t count, bool as_columns);
 
   int64_t k_;
+  bool means_only_ = false;
   int64_t count_ = 0;
   Eigen::MatrixXd sum_;      // X^T X
   Eigen::VectorXd row_sum_;  // X^T 1

@@ -53,7 +53,7 @@ class QdqWriter {
     for (ir::Op* op : ops) {
       auto it = ops_.find(op->result(0));
       if (it == ops_.end()) continue;
-      if (Status s = QuantizeWeights(*op, it->second->roles); !s.ok()) return s;
+      if (Status s = QuantizeWeights(*op, *it->second); !s.ok()) return s;
     }
     // The float weights nothing reads any more, and their bytes (a weight two ops share is
     // listed twice).
@@ -106,7 +106,8 @@ class QdqWriter {
     op.SetOperand(operand, dq->result(0));
   }
 
-  Status QuantizeWeights(ir::Op& op, const QuantizableOp& roles) {
+  Status QuantizeWeights(ir::Op& op, const OpDecision& decision) {
+    const QuantizableOp& roles = decision.roles;
     if (roles.weight < 0) return Status::Ok();
     ir::Value* w = op.operand(roles.weight);
     std::optional<std::vector<float>> values = FloatConstant(w);
@@ -119,18 +120,22 @@ class QdqWriter {
     const ir::QuantSpec spec = ToQuantSpec(*q, static_cast<int>(shape.size()), options);
     const std::vector<float> w_scales = q->scales;
     ReadThroughDequantize(op, roles.weight, scalar, spec, std::move(q->data), "weight");
-    if (roles.bias >= 0) return QuantizeBias(op, roles, w_scales);
+    if (roles.bias >= 0) return QuantizeBias(op, roles, w_scales, decision.bias_shift);
     return Status::Ok();
   }
 
   // b / (s_x * s_w[c]) rounded to i32: the bias added exactly into the int32 accumulator.
-  Status QuantizeBias(ir::Op& op, const QuantizableOp& roles, const std::vector<float>& w_scales) {
+  Status QuantizeBias(ir::Op& op, const QuantizableOp& roles, const std::vector<float>& w_scales,
+                      const std::vector<double>& shift) {
     ir::Value* b = op.operand(roles.bias);
     std::optional<std::vector<float>> values = FloatConstant(b);
     const ir::Value* x = op.operand(roles.activations.at(0));
     // x is the dequantize QuantizeActivation inserted; its scale is that of its operand.
     const ir::Op* dq = x->producer();
     if (!values || dq == nullptr || dq->kind() != ir::OpKind::kDequantize) return Status::Ok();
+    if (shift.size() == values->size()) {
+      for (size_t c = 0; c < shift.size(); ++c) (*values)[c] += static_cast<float>(shift[c]);
+    }
     const float s_x = dq->operand(0)->type()->quant()->scales.at(0);
     const size_t n = values->size();
     std::vector<float> scales(n);

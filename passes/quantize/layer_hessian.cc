@@ -22,7 +22,9 @@ std::string Where(const ir::Op& op) {
                            : fmt::format("node '{}'", op.name());
 }
 
-int64_t HessianBytes(const HessianShape& s) { return s.groups * s.k * s.k * 8; }
+int64_t HessianBytes(const HessianShape& s, bool means_only) {
+  return s.groups * (means_only ? s.k : s.k * s.k) * 8;
+}
 
 // One op whose Hessians this pass collects.
 struct Target {
@@ -109,13 +111,15 @@ class HessianCollector {
       if (!shape) return shape.error();
       if (result_.layers_.count(op) != 0) continue;
       result_.layers_.emplace(
-          op, std::vector<HessianAccumulator>(shape->groups, HessianAccumulator(shape->k)));
-      if (passes.empty() || bytes + HessianBytes(*shape) > options_.max_bytes) {
+          op, std::vector<HessianAccumulator>(shape->groups,
+                                              HessianAccumulator(shape->k, options_.means_only)));
+      const int64_t layer_bytes = HessianBytes(*shape, options_.means_only);
+      if (passes.empty() || bytes + layer_bytes > options_.max_bytes) {
         if (passes.empty() || !passes.back().empty()) passes.emplace_back();
         bytes = 0;
       }
       passes.back().push_back(op);
-      bytes += HessianBytes(*shape);
+      bytes += layer_bytes;
     }
     total_ = static_cast<int64_t>(passes.size()) * source_.num_batches();
     for (const std::vector<const ir::Op*>& pass : passes) {

@@ -38,6 +38,8 @@ class LayerHessians {
 struct LayerHessianOptions {
   int threads = 1;
   int64_t max_bytes = int64_t{1} << 30;
+  // Only each layer's mean input (K values per group; HessianAccumulator means_only).
+  bool means_only = false;
   // (batches done, total) over all passes.
   ProgressFn progress = nullptr;
 };

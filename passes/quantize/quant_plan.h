@@ -49,6 +49,9 @@ struct OpDecision {
   QuantizableOp roles;
   bool quantized = true;
   std::string reason = "";  // why it stays float (set by the repair loop)
+  // Bias correction: added to the float bias (one per output channel) before it is quantized;
+  // empty for none.
+  std::vector<double> bias_shift = {};
 };
 
 struct QuantPlanOptions {

@@ -5,10 +5,16 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <optional>
+#include <unordered_map>
 
 #include "ir/clone.h"
 #include "ir/op.h"
+#include "passes/match.h"
 #include "passes/quantize/insert_qdq.h"
+#include "passes/quantize/layer_gptq.h"
+#include "passes/quantize/layer_hessian.h"
+#include "passes/quantize/weight_quant.h"
 
 namespace kiln::quant {
 namespace {
@@ -57,6 +63,10 @@ class Quantizer {
     Expected<QuantPlan> plan = BuildQuantPlan(graph_, stats_, options_.plan);
     if (!plan) return plan.error();
     if (plan->ops.empty()) return Status::Error("no op to quantize (conv, gemm, matmul, linear)");
+    if (options_.bias_correction) {
+      Log("bias correction");
+      if (Status s = CorrectBiases(*plan); !s.ok()) return s;
+    }
     Log("measuring the quantized model");
     Expected<Evaluation> eval = EvaluatePlan(*plan, /*per_layer=*/true);
     if (!eval) return eval.error();
@@ -88,7 +98,10 @@ class Quantizer {
     report_.budget_met = report_.metric >= budget_.value;
     report_.range_method = std::string(RangeMethodName(plan->options.method));
     report_.evaluation = std::move(*final_eval);
-    for (const auto& [result, d] : plan->ops) report_.quantized_ops += d.quantized ? 1 : 0;
+    for (const auto& [result, d] : plan->ops) {
+      report_.quantized_ops += d.quantized ? 1 : 0;
+      report_.bias_corrected += d.quantized && !d.bias_shift.empty() ? 1 : 0;
+    }
     // Rewrite the caller's graph last: the plan's keys are its values.
     if (Status s = ApplyQuantPlan(graph_, *plan); !s.ok()) return s;
     return std::move(report_);
@@ -97,6 +110,46 @@ class Quantizer {
  private:
   void Log(std::string_view line) const {
     if (options_.log) options_.log(line);
+  }
+
+  // Sets bias_shift for every op with a weight and a bias: (W - Wq) times the op's mean input
+  // over the calibration data, Wq the per-channel grid insert_qdq.h gives the weight.
+  Status CorrectBiases(QuantPlan& plan) {
+    std::vector<const ir::Op*> layers;
+    for (const auto& [result, d] : plan.ops) {
+      const ir::Op* op = result->producer();
+      if (op != nullptr && d.roles.weight == 1 && d.roles.bias >= 0 && HessianShapeOf(*op)) {
+        layers.push_back(op);
+      }
+    }
+    if (layers.empty()) return Status::Ok();
+    // In program order, so that the passes over the data do not depend on pointer order.
+    std::unordered_map<const ir::Op*, int> order;
+    for (const ir::Op* op : graph_.ops()) order.emplace(op, static_cast<int>(order.size()));
+    std::sort(layers.begin(), layers.end(),
+              [&](const ir::Op* a, const ir::Op* b) { return order.at(a) < order.at(b); });
+    Expected<LayerHessians> means = CollectLayerHessians(
+        graph_, layers, source_,
+        {.threads = options_.threads, .means_only = true, .progress = options_.progress});
+    if (!means) return means.error();
+    for (const ir::Op* op : layers) {
+      OpDecision& d = plan.ops.at(op->result(0));
+      const ir::Value* w = op->operand(1);
+      std::optional<std::vector<float>> values = FloatConstant(w);
+      if (!values) continue;
+      const std::vector<int64_t> shape = w->type()->shape().static_sizes();
+      const WeightQuantOptions grid{.bits = plan.options.weight_bits, .axis = d.roles.weight_axis};
+      Expected<QuantizedWeight> q = QuantizeWeight(*values, shape, grid);
+      if (!q) return q.error();
+      Expected<std::vector<float>> back = DequantizeWeight(*q, shape, grid);
+      if (!back) return back.error();
+      const std::vector<HessianAccumulator>* groups = means->Find(op);
+      if (groups == nullptr || groups->front().count() == 0) continue;
+      d.bias_shift = LayerBiasShift(
+          *values, *back, shape,
+          {.conv = op->kind() == ir::OpKind::kConv, .weight_axis = d.roles.weight_axis}, *groups);
+    }
+    return Status::Ok();
   }
 
   Expected<Evaluation> EvaluatePlan(const QuantPlan& plan, bool per_layer) {

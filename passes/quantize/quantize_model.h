@@ -36,6 +36,9 @@ struct QuantizeOptions {
   QuantPlanOptions plan = {};
   ErrorBudget budget = {};
   bool repair = true;
+  // Adds each biased layer's mean output shift from weight rounding, (W - Wq) times its mean
+  // input over the calibration data, back to its bias (one more pass over the data).
+  bool bias_correction = true;
   int threads = 1;
   ProgressFn progress = nullptr;                        // per batch, for every pass over the data
   std::function<void(std::string_view)> log = nullptr;  // one line per stage / repair step
@@ -57,6 +60,7 @@ struct QuantizeReport {
   int64_t calibration_samples = 0;
   int64_t calibration_batches = 0;
   int quantized_ops = 0;
+  int bias_corrected = 0;                 // layers whose bias took its shift back
   std::vector<std::string> float_layers;  // kept in float by the repair, in the order kept
   std::vector<RepairStep> steps;
   Evaluation evaluation;  // of the final graph, per layer

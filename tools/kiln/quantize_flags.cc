@@ -60,6 +60,7 @@ nlohmann::json ReportJson(const quant::QuantizeReport& r, const QuantizeFlags& f
                  {"measured", Number(r.metric)},
                  {"met", r.budget_met}};
   j["quantized_ops"] = r.quantized_ops;
+  j["bias_corrected"] = r.bias_corrected;
   j["float_layers"] = r.float_layers;
   nlohmann::json steps = nlohmann::json::array();
   for (const quant::RepairStep& s : r.steps) {
@@ -94,6 +95,10 @@ void PrintTable(const quant::QuantizeReport& r, quant::ActivationScheme scheme, 
   err << fmt::format("calibration: {} sample{} in {} batch{}, range method {}\n",
                      r.calibration_samples, r.calibration_samples == 1 ? "" : "s",
                      r.calibration_batches, r.calibration_batches == 1 ? "" : "es", r.range_method);
+  if (r.bias_corrected > 0) {
+    err << fmt::format("bias correction: {} layer{} took back the mean shift of weight rounding\n",
+                       r.bias_corrected, r.bias_corrected == 1 ? "" : "s");
+  }
   for (const quant::OutputError& o : r.evaluation.outputs) {
     std::string line = fmt::format("output '{}': cosine {:.6f}, SQNR {}", o.name, o.error.cosine(),
                                    Db(o.error.sqnr_db()));
@@ -280,8 +285,9 @@ void AddQuantizeFlags(CLI::App* cmd, QuantizeFlags& flags) {
       ->check(CLI::IsMember({"gptq", "nearest"}))
       ->type_name("METHOD");
   cmd->add_flag("!--no-bias-correction", flags.bias_correction,
-                "int4-weight/int8-weight with --calib: leave biases as they are (by default "
-                "each layer's mean output shift on the calibration data is added back)");
+                "With --calib: leave biases as they are (by default the mean shift weight "
+                "rounding puts on each layer's output over the calibration data is added back "
+                "to its bias)");
   cmd->add_option("--calib-threads", flags.threads, "Threads for calibration (default 1)")
       ->check(CLI::Range(1, 256));
 }
@@ -346,6 +352,7 @@ Expected<nlohmann::json> ApplyQuantizeFlags(ir::Graph& graph, const QuantizeFlag
                   .kinds = {.adds = target == "edge"}};
   options.budget = *quant::ParseErrorBudget(flags.max_error);
   options.repair = flags.repair;
+  options.bias_correction = flags.bias_correction;
   options.threads = flags.threads;
   options.progress = [&](int64_t done, int64_t total) { bar.Update(done, total); };
   options.log = [&](std::string_view line) {

@@ -81,6 +81,18 @@ TEST(HessianAccumulatorTest, AveragesTwiceTheGramMatrix) {
   EXPECT_LT((h - expected).cwiseAbs().maxCoeff(), 1e-12 * expected.cwiseAbs().maxCoeff());
   EXPECT_EQ(h, h.transpose());  // exactly symmetric
   EXPECT_EQ(HessianAccumulator(3).hessian(), Eigen::MatrixXd::Zero(3, 3));
+  // The mean sample; a means-only accumulator keeps the same mean and no H. Columns (im2col
+  // order) give the same sums.
+  const Eigen::VectorXd mean = x.colwise().mean().transpose();
+  EXPECT_LT((acc.mean() - mean).cwiseAbs().maxCoeff(), 1e-12);
+  HessianAccumulator means(5, /*means_only=*/true);
+  std::vector<float> columns(7 * 5);  // [5, 7]
+  for (int r = 0; r < 7; ++r) {
+    for (int c = 0; c < 5; ++c) columns[c * 7 + r] = l.x[r * 5 + c];
+  }
+  ASSERT_TRUE(means.AddColumns(columns, 7).ok());
+  EXPECT_LT((means.mean() - mean).cwiseAbs().maxCoeff(), 1e-12);
+  EXPECT_EQ(means.hessian(), Eigen::MatrixXd::Zero(5, 5));
 }
 
 TEST(HessianAccumulatorTest, RejectsMismatchedOrNonFiniteRows) {

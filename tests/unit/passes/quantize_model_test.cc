@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstring>
+#include <optional>
 #include <random>
 
 #include "ir/clone.h"
@@ -13,6 +15,7 @@
 #include "passes/match.h"
 #include "passes/quantize/evaluate.h"
 #include "passes/quantize/insert_qdq.h"
+#include "passes/quantize/weight_quant.h"
 #include "runtime/reference/interpreter/executor.h"
 #include "tests/unit/passes/rewrite_numerics.h"
 
@@ -189,6 +192,81 @@ TEST_F(QuantizeModelTest, QdqGraphQuantizesWeightsPerChannelAndBiasToI32) {
   }
   // The original graph is untouched.
   EXPECT_EQ(OpNamed(*graph_, "Conv_2")->operand(1)->producer(), nullptr);
+}
+
+// The dequantized i32 bias of `op` in a QDQ graph.
+std::vector<float> QuantizedBias(const ir::Op& op) {
+  const ir::Op* dq = op.operand(2)->producer();
+  if (dq == nullptr || dq->kind() != ir::OpKind::kDequantize) return {};
+  const ir::TensorType* t = dq->operand(0)->type();
+  const std::span<const uint8_t> bytes = ConstantData(dq->operand(0))->bytes();
+  std::vector<float> b(t->quant()->scales.size());
+  for (size_t c = 0; c < b.size(); ++c) {
+    int32_t code;
+    std::memcpy(&code, bytes.data() + 4 * c, 4);
+    b[c] = static_cast<float>(code) * t->quant()->scales[c];
+  }
+  return b;
+}
+
+// Conv_1 reads the graph input: its mean im2col patch over the samples, computed here by hand,
+// times the rounding error of its weights is the shift its bias takes back (to one step of the
+// bias's i32 grid).
+TEST_F(QuantizeModelTest, BiasCorrectionTakesBackTheMeanShiftOfWeightRounding) {
+  std::vector<std::unique_ptr<ir::Graph>> graphs;
+  std::vector<QuantizeReport> reports;
+  for (bool correct : {false, true}) {
+    graphs.push_back(ParseOrDie(Net(), ctx_));
+    TensorListSource source = Samples(3);
+    Expected<QuantizeReport> r =
+        QuantizeModel(*graphs.back(), source, {.repair = false, .bias_correction = correct});
+    ASSERT_TRUE(r.ok()) << r.error().message();
+    reports.push_back(*r);
+  }
+  EXPECT_EQ(reports[0].bias_corrected, 0);
+  EXPECT_EQ(reports[1].bias_corrected, 3);
+
+  // The mean patch of Conv_1 (3x3, pads 1) over every sample and position.
+  TensorListSource source = Samples(3);
+  std::vector<double> mean(2 * 9, 0.0);
+  int64_t count = 0;
+  while (true) {
+    Expected<std::optional<std::vector<ref::Tensor>>> batch = source.Next();
+    ASSERT_TRUE(batch);
+    if (!batch->has_value()) break;
+    const float* x = (**batch)[0].data<float>();
+    for (int n = 0; n < 4; ++n) {
+      for (int oh = 0; oh < 8; ++oh) {
+        for (int ow = 0; ow < 8; ++ow, ++count) {
+          for (int c = 0; c < 2; ++c) {
+            for (int k = 0; k < 9; ++k) {
+              const int ih = oh + k / 3 - 1, iw = ow + k % 3 - 1;
+              if (ih >= 0 && ih < 8 && iw >= 0 && iw < 8) {
+                mean[c * 9 + k] += x[((n * 2 + c) * 8 + ih) * 8 + iw];
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+  for (double& m : mean) m /= static_cast<double>(count);
+  const std::vector<float> w = *FloatConstant(OpNamed(*graph_, "Conv_1")->operand(1));
+  const std::vector<int64_t> shape = {4, 2, 3, 3};
+  Expected<QuantizedWeight> q = QuantizeWeight(w, shape, {.bits = 8, .axis = 0});
+  ASSERT_TRUE(q);
+  const std::vector<float> wq = *DequantizeWeight(*q, shape, {.bits = 8, .axis = 0});
+  const std::vector<float> before = QuantizedBias(*OpNamed(*graphs[0], "Conv_1"));
+  const std::vector<float> after = QuantizedBias(*OpNamed(*graphs[1], "Conv_1"));
+  ASSERT_EQ(before.size(), 4u);
+  ASSERT_EQ(after.size(), 4u);
+  const ir::Op* dq = OpNamed(*graphs[1], "Conv_1")->operand(2)->producer();
+  for (int o = 0; o < 4; ++o) {
+    double shift = 0;
+    for (int i = 0; i < 18; ++i) shift += (w[o * 18 + i] - wq[o * 18 + i]) * mean[i];
+    const float step = dq->operand(0)->type()->quant()->scales[o];
+    EXPECT_NEAR(after[o] - before[o], shift, 1.01 * step) << o;
+  }
 }
 
 TEST_F(QuantizeModelTest, ErrorAnalysisSeparatesIsolatedFromAccumulated) {
