@@ -101,6 +101,14 @@ Status CheckDynamicMatMul(const ir::Op& op) {
       return No("int8-dynamic with a quantized bias or residual");
     }
   }
+  if (op.num_operands() > 2 && op.operand(2) != nullptr) {
+    const ir::Value* b = op.operand(2);
+    const int64_t n = wt.shape().dim(n_axis).size();
+    const bool row = b->is_constant() && b->type()->shape().is_static() &&
+                     b->type()->shape().num_elements() == n && b->type()->rank() <= 2 &&
+                     (b->type()->rank() < 2 || b->type()->shape().dim(0).size() == 1);
+    if (!row) return No("int8-dynamic with a bias other than a constant f32 row of N");
+  }
   return Status::Ok();
 }
 

@@ -3,9 +3,10 @@
 // matmul with a constant 2-D weight gets s8 weights per output channel (symmetric, scale searched
 // per channel as weight_only.h does) and the `dynamic_quant` mark (ir/dynamic_quant.h): its
 // input is quantized to u8 per tensor when it runs, on that tensor's own range, so no
-// calibration data is needed. Convs, and gemms with trans_a, alpha or beta other than 1, stay
-// float. The cloud runtime multiplies in int8 (oneDNN u8 x s8 matmul with run-time scales and
-// zero point); the reference runtime computes the same grid in float.
+// calibration data is needed. Convs, gemms with trans_a, alpha or beta other than 1, and ops
+// whose bias (or gemm's C) is not a constant row of N stay float. The cloud runtime multiplies in
+// int8 (oneDNN u8 x s8 matmul with run-time scales and zero point); the reference runtime computes
+// the same grid in float.
 //
 //   Expected<WeightOnlyReport> r = QuantizeDynamic(graph);   // r->layers: the marked ops
 //

@@ -77,6 +77,26 @@ TEST(DynamicQuantTest, MarksMatrixProductsAndQuantizesTheirWeightsPerChannel) {
   EXPECT_FALSE(SameOutputs(*original, *g, {.max_rel_error = 1e-6, .min_cosine = 0.9999999}));
 }
 
+// The cloud kernel adds a bias after the product: a run-time bias or a gemm C of [M, N] keeps
+// the op float.
+TEST(DynamicQuantTest, OpsWithoutAConstantBiasRowStayFloat) {
+  const std::string kir =
+      "graph @g(%x: f32[3,8], %b: f32[4]) -> (f32[3,4], f32[3,4]) {\n"
+      "  %w = const @w : f32[8,4]\n  %wg = const @wg : f32[4,8]\n"
+      "  %c = const @c : f32[3,4]\n"
+      "  %l = linear(%x, %w, %b) : f32[3,4] loc(\"RuntimeBias\")\n"
+      "  %g = gemm(%x, %wg, %c) {trans_b=1} : f32[3,4] loc(\"FullC\")\n"
+      "  return %l, %g\n}\nconstants {\n  @w = " +
+      Values(32, 1) + "\n  @wg = " + Values(32, 2) + "\n  @c = " + Values(12, 3) + "\n}\n";
+  ir::Context ctx;
+  std::unique_ptr<ir::Graph> g = ParseOrDie(kir, ctx);
+  Expected<quant::WeightOnlyReport> r = quant::QuantizeDynamic(*g);
+  ASSERT_TRUE(r) << r.error().message();
+  EXPECT_TRUE(r->layers.empty());
+  EXPECT_FALSE(ir::IsDynamicQuant(*Named(*g, "RuntimeBias")));
+  EXPECT_FALSE(ir::IsDynamicQuant(*Named(*g, "FullC")));
+}
+
 TEST(DynamicQuantTest, FoldQdqReadsTheWeightConstantAndKeepsTheNumbers) {
   ir::Context ctx;
   std::unique_ptr<ir::Graph> quantized = ParseOrDie(Model(), ctx);
