@@ -28,45 +28,60 @@ void ObserveTensor(TensorObserver& observer, const ref::Tensor& t) {
 
 }  // namespace
 
-Expected<CalibrationStats> Calibrate(const ir::Graph& graph, CalibrationSource& source,
-                                     const CalibrationOptions& options) {
-  CalibrationStats stats;
-  std::map<const ir::Value*, TensorObserver>& observers = stats.observers_;
-  auto observer_for = [&](const ir::Value& v) -> TensorObserver* {
-    if (v.type()->scalar() != ir::ScalarType::kF32 || v.type()->is_quantized()) return nullptr;
-    auto it = observers.find(&v);
-    if (it == observers.end()) it = observers.emplace(&v, TensorObserver(options.num_bins)).first;
-    return &it->second;
-  };
-
+Expected<int64_t> ObserveBatches(
+    const ir::Graph& graph, CalibrationSource& source, int threads, const BatchObserver& observe,
+    const std::function<void(const std::vector<ref::Tensor>& inputs)>& after_batch) {
   std::unique_ptr<ref::Executor> executor = ref::CreateReferenceExecutor(graph);
+  Status failed = Status::Ok();
   ref::RunOptions run;
-  run.threads = options.threads;
+  run.threads = threads;
   run.observer = [&](const ir::Value& v, const ref::Tensor& t) {
-    if (TensorObserver* o = observer_for(v)) ObserveTensor(*o, t);
+    if (failed.ok()) failed = observe(v, t);
   };
 
   source.Rewind();
-  const int64_t total = source.num_batches();
+  int64_t batches = 0;
   while (true) {
     Expected<std::optional<std::vector<ref::Tensor>>> batch = source.Next();
     if (!batch) return batch.error();
     if (!batch->has_value()) break;
     const std::vector<ref::Tensor>& inputs = **batch;
-    const std::string where = "calibration batch " + std::to_string(stats.num_batches_ + 1);
+    const std::string where = "calibration batch " + std::to_string(batches + 1) + ": ";
     if (static_cast<int>(inputs.size()) != graph.num_inputs()) {
-      return Status::Error(where + ": " + std::to_string(inputs.size()) + " tensors for " +
+      return Status::Error(where + std::to_string(inputs.size()) + " tensors for " +
                            std::to_string(graph.num_inputs()) + " graph inputs");
     }
-    Expected<std::vector<ref::Tensor>> out = executor->Run(inputs, run);
-    if (!out) return Status::Error(where + ": " + out.error().message());
-    for (int i = 0; i < graph.num_inputs(); ++i) {
-      if (TensorObserver* o = observer_for(*graph.input(i))) ObserveTensor(*o, inputs[i]);
+    for (int i = 0; i < graph.num_inputs() && failed.ok(); ++i) {
+      failed = observe(*graph.input(i), inputs[i]);
     }
-    ++stats.num_batches_;
-    stats.num_samples_ += inputs.empty() || inputs[0].rank() == 0 ? 1 : inputs[0].dim(0);
-    if (options.progress) options.progress(stats.num_batches_, total);
+    Expected<std::vector<ref::Tensor>> out = executor->Run(inputs, run);
+    if (!out) return Status::Error(where + out.error().message());
+    if (!failed.ok()) return Status::Error(where + failed.message());
+    ++batches;
+    if (after_batch) after_batch(inputs);
   }
+  return batches;
+}
+
+Expected<CalibrationStats> Calibrate(const ir::Graph& graph, CalibrationSource& source,
+                                     const CalibrationOptions& options) {
+  CalibrationStats stats;
+  std::map<const ir::Value*, TensorObserver>& observers = stats.observers_;
+  auto observe = [&](const ir::Value& v, const ref::Tensor& t) {
+    if (v.type()->scalar() != ir::ScalarType::kF32 || v.type()->is_quantized()) return Status::Ok();
+    auto it = observers.find(&v);
+    if (it == observers.end()) it = observers.emplace(&v, TensorObserver(options.num_bins)).first;
+    ObserveTensor(it->second, t);
+    return Status::Ok();
+  };
+  const int64_t total = source.num_batches();
+  Expected<int64_t> batches = ObserveBatches(
+      graph, source, options.threads, observe, [&](const std::vector<ref::Tensor>& inputs) {
+        ++stats.num_batches_;
+        stats.num_samples_ += inputs.empty() || inputs[0].rank() == 0 ? 1 : inputs[0].dim(0);
+        if (options.progress) options.progress(stats.num_batches_, total);
+      });
+  if (!batches) return batches.error();
   if (stats.num_batches_ == 0) return Status::Error("the calibration data holds no samples");
   return stats;
 }

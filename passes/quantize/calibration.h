@@ -71,6 +71,17 @@ class CalibrationStats {
   int64_t num_samples_ = 0;
 };
 
+// The reference runtime's pass over calibration data that Calibrate and the layer Hessians
+// (layer_hessian.h) share: runs `graph` over every batch of `source`, from its start, calling
+// `observe` for each graph input and each op result of the top-level graph, then `after_batch`
+// with the batch's inputs. An error from either stops the run; every error names the batch
+// ("calibration batch 3: ..."), and a batch without one tensor per graph input is one. Returns
+// the number of batches.
+using BatchObserver = std::function<Status(const ir::Value& value, const ref::Tensor& tensor)>;
+Expected<int64_t> ObserveBatches(
+    const ir::Graph& graph, CalibrationSource& source, int threads, const BatchObserver& observe,
+    const std::function<void(const std::vector<ref::Tensor>& inputs)>& after_batch = nullptr);
+
 // Runs `graph` (the top-level graph; regions are not observed) over every batch of `source`,
 // from its start. Fails on an empty source or an input the graph rejects (the error names the
 // batch).

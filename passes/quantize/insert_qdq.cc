@@ -17,11 +17,6 @@
 namespace kiln::quant {
 namespace {
 
-std::string Where(const ir::Op& op) {
-  return op.name().empty() ? std::string("node (" + std::string(op.kind_name()) + ")")
-                           : "node '" + op.name() + "'";
-}
-
 std::string HintOf(const ir::Value* v, std::string_view suffix) {
   std::string base = v->is_constant() && v->constant() ? v->constant()->name : v->name();
   if (base.empty()) base = "q";
@@ -111,11 +106,11 @@ class QdqWriter {
     if (roles.weight < 0) return Status::Ok();
     ir::Value* w = op.operand(roles.weight);
     std::optional<std::vector<float>> values = FloatConstant(w);
-    if (!values) return Status::Error(Where(op) + ": the weight is not a float constant");
+    if (!values) return Status::Error(NodeWhere(op) + ": the weight is not a float constant");
     const std::vector<int64_t> shape = w->type()->shape().static_sizes();
-    const WeightQuantOptions options{.bits = plan_.options.weight_bits, .axis = roles.weight_axis};
+    const WeightQuantOptions options = StaticWeightGrid(plan_.options, roles);
     Expected<QuantizedWeight> q = QuantizeWeight(*values, shape, options);
-    if (!q) return Status::Error(Where(op) + ": weight: " + q.error().message());
+    if (!q) return Status::Error(NodeWhere(op) + ": weight: " + q.error().message());
     const ir::ScalarType scalar = options.bits == 4 ? ir::ScalarType::kI4 : ir::ScalarType::kI8;
     const ir::QuantSpec spec = ToQuantSpec(*q, static_cast<int>(shape.size()), options);
     const std::vector<float> w_scales = q->scales;
@@ -143,7 +138,7 @@ class QdqWriter {
     for (size_t c = 0; c < n; ++c) {
       scales[c] = s_x * w_scales[w_scales.size() == 1 ? 0 : c];
       const double code = std::nearbyint(static_cast<double>((*values)[c]) / scales[c]);
-      if (!std::isfinite(code)) return Status::Error(Where(op) + ": the bias is not finite");
+      if (!std::isfinite(code)) return Status::Error(NodeWhere(op) + ": the bias is not finite");
       codes[c] = static_cast<int32_t>(
           std::clamp(code, static_cast<double>(std::numeric_limits<int32_t>::min()),
                      static_cast<double>(std::numeric_limits<int32_t>::max())));
@@ -165,6 +160,10 @@ class QdqWriter {
 };
 
 }  // namespace
+
+WeightQuantOptions StaticWeightGrid(const QuantPlanOptions& options, const QuantizableOp& roles) {
+  return {.bits = options.weight_bits, .axis = roles.weight_axis};
+}
 
 Status ApplyQuantPlan(ir::Graph& graph, const QuantPlan& plan, const ir::ValueMap* map) {
   return QdqWriter(graph, plan, map).Run();

@@ -15,8 +15,13 @@
 #include "ir/graph.h"
 #include "ir/status.h"
 #include "passes/quantize/quant_plan.h"
+#include "passes/quantize/weight_quant.h"
 
 namespace kiln::quant {
+
+// The grid a quantized op's weight gets: s8 (or the plan's weight bits) per output channel,
+// symmetric, rounded to nearest. Bias correction (quantize_model.cc) measures its error.
+WeightQuantOptions StaticWeightGrid(const QuantPlanOptions& options, const QuantizableOp& roles);
 
 // `map` translates the plan's keys to `graph`'s values (null: the plan was built on `graph`).
 // Fails (naming the node) when a weight cannot be quantized, e.g. a non-finite value.

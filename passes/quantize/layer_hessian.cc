@@ -11,16 +11,10 @@
 #include "ir/layout.h"
 #include "passes/quantize/quantizable_op.h"
 #include "runtime/reference/interpreter/conv_params.h"
-#include "runtime/reference/interpreter/executor.h"
 #include "runtime/reference/kernels/im2col.h"
 
 namespace kiln::quant {
 namespace {
-
-std::string Where(const ir::Op& op) {
-  return op.name().empty() ? fmt::format("node ({})", op.kind_name())
-                           : fmt::format("node '{}'", op.name());
-}
 
 int64_t HessianBytes(const HessianShape& s, bool means_only) {
   return s.groups * (means_only ? s.k : s.k * s.k) * 8;
@@ -80,16 +74,17 @@ const std::vector<HessianAccumulator>* LayerHessians::Find(const ir::Op* op) con
 Expected<HessianShape> HessianShapeOf(const ir::Op& op) {
   std::optional<QuantizableOp> roles = AnalyzeQuantizable(op);
   if (!roles || roles->weight != 1) {
-    return Status::Error(Where(op) + ": not a layer with a constant weight");
+    return Status::Error(NodeWhere(op) + ": not a layer with a constant weight");
   }
   const ir::TensorType& w = *op.operand(1)->type();
-  if (!w.shape().is_static()) return Status::Error(Where(op) + ": the weight shape is not static");
+  if (!w.shape().is_static())
+    return Status::Error(NodeWhere(op) + ": the weight shape is not static");
   const std::vector<int64_t> dims = w.shape().static_sizes();
   if (op.kind() != ir::OpKind::kConv)
     return HessianShape{.groups = 1, .k = dims[1 - roles->weight_axis]};
   const int64_t groups = op.attrs().GetInt("group", 1);
   if (dims.size() < 3 || dims.size() > 5 || groups < 1 || dims[0] % groups != 0) {
-    return Status::Error(Where(op) + ": a conv weight of rank 3 to 5 whose groups divide it");
+    return Status::Error(NodeWhere(op) + ": a conv weight of rank 3 to 5 whose groups divide it");
   }
   int64_t k = 1;
   for (size_t i = 1; i < dims.size(); ++i) k *= dims[i];
@@ -132,41 +127,21 @@ class HessianCollector {
   Status RunPass(const std::vector<const ir::Op*>& ops) {
     std::unordered_map<const ir::Value*, std::vector<Target>> readers;
     for (const ir::Op* op : ops) readers[op->operand(0)].push_back({op, &result_.layers_.at(op)});
-
-    Status failed = Status::Ok();
     auto observe = [&](const ir::Value& v, const ref::Tensor& t) {
       auto it = readers.find(&v);
-      if (it == readers.end() || !failed.ok()) return;
+      if (it == readers.end()) return Status::Ok();
       for (const Target& target : it->second) {
         if (Status s = AddRows(*target.op, t, *target.groups); !s.ok()) {
-          failed = Status::Error(Where(*target.op) + ": " + s.message());
-          return;
+          return Status::Error(NodeWhere(*target.op) + ": " + s.message());
         }
       }
+      return Status::Ok();
     };
-    std::unique_ptr<ref::Executor> executor = ref::CreateReferenceExecutor(graph_);
-    ref::RunOptions run;
-    run.threads = options_.threads;
-    run.observer = observe;
-
-    source_.Rewind();
-    for (int64_t batch_index = 1;; ++batch_index) {
-      Expected<std::optional<std::vector<ref::Tensor>>> batch = source_.Next();
-      if (!batch) return batch.error();
-      if (!batch->has_value()) break;
-      const std::vector<ref::Tensor>& inputs = **batch;
-      const std::string where = fmt::format("calibration batch {}: ", batch_index);
-      if (static_cast<int>(inputs.size()) != graph_.num_inputs()) {
-        return Status::Error(fmt::format("{}{} tensors for {} graph inputs", where, inputs.size(),
-                                         graph_.num_inputs()));
-      }
-      for (int i = 0; i < graph_.num_inputs(); ++i) observe(*graph_.input(i), inputs[i]);
-      Expected<std::vector<ref::Tensor>> out = executor->Run(inputs, run);
-      if (!out) return Status::Error(where + out.error().message());
-      if (!failed.ok()) return Status::Error(where + failed.message());
-      if (options_.progress) options_.progress(++done_, total_);
-    }
-    return Status::Ok();
+    Expected<int64_t> batches =
+        ObserveBatches(graph_, source_, options_.threads, observe, [&](const auto&) {
+          if (options_.progress) options_.progress(++done_, total_);
+        });
+    return batches ? Status::Ok() : batches.error();
   }
 
   const ir::Graph& graph_;

@@ -25,6 +25,11 @@ int64_t StaticDim(const ir::Value* v, int axis) { return v->type()->shape().dim(
 
 }  // namespace
 
+std::string NodeWhere(const ir::Op& op) {
+  return op.name().empty() ? "node (" + std::string(op.kind_name()) + ")"
+                           : "node '" + op.name() + "'";
+}
+
 std::optional<QuantizableOp> AnalyzeQuantizable(const ir::Op& op, QuantizableKinds kinds) {
   if (op.num_results() != 1 || !IsPlainF32(op.result(0)->type())) return std::nullopt;
   QuantizableOp q;

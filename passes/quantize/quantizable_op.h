@@ -19,6 +19,7 @@
 #pragma once
 
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "ir/op.h"
@@ -36,6 +37,9 @@ struct QuantizableOp {
 struct QuantizableKinds {
   bool adds = false;
 };
+
+// How quantization errors name an op: "node 'Conv_3'", or "node (conv)" when it has no name.
+std::string NodeWhere(const ir::Op& op);
 
 // nullopt for an op static int8 leaves in float.
 std::optional<QuantizableOp> AnalyzeQuantizable(const ir::Op& op, QuantizableKinds kinds = {});

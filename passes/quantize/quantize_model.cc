@@ -138,7 +138,7 @@ class Quantizer {
       std::optional<std::vector<float>> values = FloatConstant(w);
       if (!values) continue;
       const std::vector<int64_t> shape = w->type()->shape().static_sizes();
-      const WeightQuantOptions grid{.bits = plan.options.weight_bits, .axis = d.roles.weight_axis};
+      const WeightQuantOptions grid = StaticWeightGrid(plan.options, d.roles);
       Expected<QuantizedWeight> q = QuantizeWeight(*values, shape, grid);
       if (!q) return q.error();
       Expected<std::vector<float>> back = DequantizeWeight(*q, shape, grid);

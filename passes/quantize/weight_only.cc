@@ -18,11 +18,6 @@
 namespace kiln::quant {
 namespace {
 
-std::string Where(const ir::Op& op) {
-  return op.name().empty() ? fmt::format("node ({})", op.kind_name())
-                           : fmt::format("node '{}'", op.name());
-}
-
 // The axis a weight's reduction runs along: the other axis of a 2-D weight, none for a conv.
 std::optional<int> ReductionAxis(const ir::Op& op, const QuantizableOp& roles) {
   if (op.kind() == ir::OpKind::kConv) return std::nullopt;
@@ -136,7 +131,7 @@ class WeightOnlyWriter {
       return Status::Ok();
     }
     std::optional<std::vector<float>> values = FloatConstant(w);
-    if (!values) return Status::Error(Where(op) + ": the weight is not a float constant");
+    if (!values) return Status::Error(NodeWhere(op) + ": the weight is not a float constant");
     if (static_cast<int64_t>(values->size()) < std::max<int64_t>(options_.min_size, 1)) {
       return Status::Ok();
     }
@@ -149,15 +144,15 @@ class WeightOnlyWriter {
     Expected<QuantizedWeight> q = QuantizedWeight{};
     if (hessians != nullptr && options_.gptq) {
       Expected<LayerGptq> gptq = QuantizeLayerGptq(*values, shape, form, groups, *hessians);
-      if (!gptq) return Status::Error(Where(op) + ": weight: " + gptq.error().message());
+      if (!gptq) return Status::Error(NodeWhere(op) + ": weight: " + gptq.error().message());
       method = gptq->fell_back_to_rtn ? "round to nearest (GPTQ: H not positive definite)" : "GPTQ";
       q = std::move(gptq->weight);
     } else {
       q = QuantizeWeight(*values, shape, groups);
     }
-    if (!q) return Status::Error(Where(op) + ": weight: " + q.error().message());
+    if (!q) return Status::Error(NodeWhere(op) + ": weight: " + q.error().message());
     Expected<std::vector<float>> back = DequantizeWeight(*q, shape, groups);
-    if (!back) return Status::Error(Where(op) + ": weight: " + back.error().message());
+    if (!back) return Status::Error(NodeWhere(op) + ": weight: " + back.error().message());
     ErrorStats error;
     error.Add(*values, *back);
     std::optional<double> output_sqnr;

@@ -1,7 +1,5 @@
 #include "runtime/cloud/dnnl_dynamic_matmul.h"
 
-#include <omp.h>
-
 #include <span>
 #include <string>
 #include <vector>

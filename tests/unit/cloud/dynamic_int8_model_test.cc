@@ -13,8 +13,6 @@
 #include "ir/context.h"
 #include "ir/parser.h"
 #include "passes/quantize/dynamic_quant.h"
-#include "runtime/cloud/cloud_model.h"
-#include "runtime/core/artifact.h"
 #include "runtime/reference/interpreter/executor.h"
 #include "tests/unit/cloud/kernel_harness.h"
 #include "tests/unit/codegen/packed_weight_case.h"
@@ -53,12 +51,7 @@ void CheckAgainstReference(const Case& t) {
   const std::vector<ref::Tensor> inputs = {x};
   Expected<std::vector<ref::Tensor>> want = ref::CreateReferenceExecutor(**graph)->Run(inputs);
   ASSERT_TRUE(want.ok()) << want.error().message();
-  rt::Result<std::unique_ptr<rt::Artifact>> artifact =
-      rt::Artifact::FromBytes(m->artifact, "case.kiln", "cloud");
-  ASSERT_TRUE(artifact.ok()) << artifact.status().message();
-  rt::Result<std::unique_ptr<CloudModel>> model = CloudModel::Create(std::move(*artifact), {});
-  ASSERT_TRUE(model.ok()) << model.status().message();
-  rt::Result<std::vector<ref::Tensor>> got = (*model)->Run(inputs);
+  rt::Result<std::vector<ref::Tensor>> got = RunArtifact(m->artifact, inputs);
   ASSERT_TRUE(got.ok()) << got.status().message();
   ASSERT_EQ(got->at(0).shape(), want->at(0).shape());
   ExpectRelativeErrorAtMost(got->at(0).data<float>(), want->at(0).data<float>(),

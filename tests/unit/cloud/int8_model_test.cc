@@ -14,8 +14,6 @@
 #include "ir/clone.h"
 #include "ir/context.h"
 #include "ir/parser.h"
-#include "runtime/cloud/cloud_model.h"
-#include "runtime/core/artifact.h"
 #include "runtime/reference/interpreter/executor.h"
 #include "tests/unit/cloud/kernel_harness.h"
 #include "tests/unit/codegen/qdq_conv_case.h"
@@ -60,12 +58,7 @@ void CheckAgainstReference(const QdqConvCase& t) {
   Expected<std::vector<ref::Tensor>> want = ref::CreateReferenceExecutor(**qdq)->Run(inputs);
   ASSERT_TRUE(want.ok()) << want.error().message();
 
-  rt::Result<std::unique_ptr<rt::Artifact>> artifact =
-      rt::Artifact::FromBytes(m->artifact, "case.kiln", "cloud");
-  ASSERT_TRUE(artifact.ok()) << artifact.status().message();
-  rt::Result<std::unique_ptr<CloudModel>> model = CloudModel::Create(std::move(*artifact), {});
-  ASSERT_TRUE(model.ok()) << model.status().message();
-  rt::Result<std::vector<ref::Tensor>> got = (*model)->Run(inputs);
+  rt::Result<std::vector<ref::Tensor>> got = RunArtifact(m->artifact, inputs);
   ASSERT_TRUE(got.ok()) << got.status().message();
 
   const ref::Tensor& a = got->at(0);

@@ -6,7 +6,9 @@
 #include <cstring>
 #include <random>
 
+#include "runtime/cloud/cloud_model.h"
 #include "runtime/cloud/kernel_registry.h"
+#include "runtime/core/artifact.h"
 #include "runtime/reference/kernels/clip.h"
 #include "runtime/reference/kernels/unary.h"
 
@@ -295,6 +297,16 @@ double RelativeError(const ref::Tensor& got, const ref::Tensor& want) {
   if (e <= tolerance) return ::testing::AssertionSuccess();
   return ::testing::AssertionFailure() << "relative error " << e << " > " << tolerance << " (shape "
                                        << ref::ShapeString(want.shape()) << ")";
+}
+
+rt::Result<std::vector<ref::Tensor>> RunArtifact(const std::vector<uint8_t>& artifact,
+                                                 const std::vector<ref::Tensor>& inputs) {
+  rt::Result<std::unique_ptr<rt::Artifact>> loaded =
+      rt::Artifact::FromBytes(artifact, "case.kiln", "cloud");
+  if (!loaded.ok()) return loaded.status();
+  rt::Result<std::unique_ptr<CloudModel>> model = CloudModel::Create(std::move(*loaded), {});
+  if (!model.ok()) return model.status();
+  return (*model)->Run(inputs);
 }
 
 }  // namespace kiln::cloud::testing

@@ -125,6 +125,11 @@ rt::Result<std::vector<ref::Tensor>> RunKernel(const std::string& kernel,
                                                const TestAttrs& attrs = {},
                                                CallOptions options = {});
 
+// Whole models: loads the bytes of a compiled cloud artifact (codegen::CompileModel) into the
+// cloud runtime and runs it on `inputs`.
+rt::Result<std::vector<ref::Tensor>> RunArtifact(const std::vector<uint8_t>& artifact,
+                                                 const std::vector<ref::Tensor>& inputs);
+
 // f32 values uniform in [lo, hi), from `seed`.
 ref::Tensor Random(const ref::Shape& shape, uint32_t seed, float lo = -1.0f, float hi = 1.0f);
 ref::Tensor Scalar(float value, ref::Shape shape = {1});

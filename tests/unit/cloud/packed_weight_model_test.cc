@@ -11,7 +11,6 @@
 #include "ir/clone.h"
 #include "ir/context.h"
 #include "ir/parser.h"
-#include "runtime/cloud/cloud_model.h"
 #include "runtime/core/artifact.h"
 #include "runtime/reference/interpreter/executor.h"
 #include "tests/unit/cloud/kernel_harness.h"
@@ -50,9 +49,7 @@ void CheckAgainstReference(const PackedWeightCase& t) {
   const std::vector<ref::Tensor> inputs = {Random(PackedWeightInputShape(t), 11)};
   Expected<std::vector<ref::Tensor>> want = ref::CreateReferenceExecutor(**graph)->Run(inputs);
   ASSERT_TRUE(want.ok()) << want.error().message();
-  rt::Result<std::unique_ptr<CloudModel>> model = CloudModel::Create(std::move(*artifact), {});
-  ASSERT_TRUE(model.ok()) << model.status().message();
-  rt::Result<std::vector<ref::Tensor>> got = (*model)->Run(inputs);
+  rt::Result<std::vector<ref::Tensor>> got = RunArtifact(m->artifact, inputs);
   ASSERT_TRUE(got.ok()) << got.status().message();
   ASSERT_EQ(got->at(0).shape(), want->at(0).shape());
   ExpectRelativeErrorAtMost(got->at(0).data<float>(), want->at(0).data<float>(),
